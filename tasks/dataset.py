@@ -1,0 +1,210 @@
+"""`TaskDataset`: every example of a task as concatenated numpy arrays.
+
+Graph arrays (G graphs, N nodes, E edges in all):
+    ``node_ptr`` (G+1,) int64 — graph g owns nodes ``node_ptr[g]:node_ptr[g+1]``
+    ``edge_ptr`` (G+1,) int64 — graph g owns edges ``edge_ptr[g]:edge_ptr[g+1]``
+    ``src``, ``dst`` (E,) int64 — global node ids, as in a ``dgl.batch`` of the graphs;
+        edges are directed (an undirected graph stores both directions)
+    ``x`` (N, F) — int64 categorical features (embedded by models) or float32
+Example arrays (M examples, one row per prediction target):
+    ``graph_id`` (M,) int64, ``target`` (M,) int64 global node id or -1 for graph-level,
+    ``y`` (M,) int64 class or float32 regression target, ``split`` (M,) int8
+    (0 train, 1 val, 2 test), ``radius`` (M,) int64 required radius of that example.
+
+No per-example Python objects: views (`ds[i]`, `to_networkx`, batches) are cut from the
+arrays on demand. DGL is imported only by the DGL views (`tasks.dgl_view`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tasks.splits import SPLIT_NAMES
+
+GRAPH_ARRAYS = ("node_ptr", "edge_ptr", "src", "dst", "x")
+EXAMPLE_ARRAYS = ("graph_id", "target", "y", "split", "radius")
+ARRAY_NAMES = GRAPH_ARRAYS + EXAMPLE_ARRAYS
+LEVELS = ("node", "graph")
+
+
+@dataclass(eq=False)
+class TaskDataset:
+    """A generated task: metadata plus the arrays described in the module docstring.
+
+    ``num_classes`` is ``None`` for regression. Construction checks the arrays'
+    consistency and raises ``ValueError`` naming the first broken invariant.
+    """
+
+    name: str
+    params: dict[str, Any]
+    seed: int
+    level: str
+    num_classes: int | None
+    node_ptr: np.ndarray
+    edge_ptr: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    x: np.ndarray
+    graph_id: np.ndarray
+    target: np.ndarray
+    y: np.ndarray
+    split: np.ndarray
+    radius: np.ndarray
+    version: str = field(default="")
+
+    def __post_init__(self) -> None:
+        self._check()
+
+    # -- sizes and metadata ---------------------------------------------------------------
+    @property
+    def num_graphs(self) -> int:
+        return len(self.node_ptr) - 1
+
+    @property
+    def num_nodes(self) -> int:
+        return int(self.node_ptr[-1])
+
+    @property
+    def num_edges(self) -> int:
+        return int(self.edge_ptr[-1])
+
+    @property
+    def required_radius(self) -> int:
+        """The task-level required radius: the largest over the examples."""
+        return int(self.radius.max()) if len(self.radius) else 0
+
+    @property
+    def is_regression(self) -> bool:
+        return self.num_classes is None
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    def split_indices(self, split: str) -> np.ndarray:
+        """Example indices of ``split`` ("train", "val" or "test"), ascending."""
+        codes = {v: k for k, v in SPLIT_NAMES.items()}
+        if split not in codes:
+            raise ValueError(f"split={split!r} is invalid: expected one of {', '.join(codes)}")
+        return np.flatnonzero(self.split == codes[split])
+
+    def split_sizes(self) -> dict[str, int]:
+        """Number of examples in each split, by name (splits with no example included)."""
+        counts = np.bincount(self.split, minlength=3)
+        return {SPLIT_NAMES[k]: int(counts[k]) for k in range(3)}
+
+    def chance_accuracy(self, split: str = "test") -> float | None:
+        """Accuracy of the best label-blind (constant) predictor on ``split``; None for
+        regression. For a balanced task of C classes this is 1/C."""
+        if self.is_regression:
+            return None
+        labels = self.y[self.split_indices(split)]
+        if len(labels) == 0:
+            return None
+        return float(np.bincount(labels, minlength=self.num_classes).max() / len(labels))
+
+    def summary(self) -> dict[str, Any]:
+        """The figures `depthlab generate` and `describe` print, as a JSON-able dict."""
+        out: dict[str, Any] = {
+            "task": self.name,
+            "seed": self.seed,
+            "params": self.params,
+            "level": self.level,
+            "examples": len(self),
+            "graphs": self.num_graphs,
+            "nodes": self.num_nodes,
+            "edges": self.num_edges,
+            "num_classes": self.num_classes,
+            "radius_min": int(self.radius.min()) if len(self) else 0,
+            "radius_max": self.required_radius,
+            "splits": self.split_sizes(),
+        }
+        if self.is_regression:
+            out["label_mean"] = float(self.y.mean())
+            out["label_std"] = float(self.y.std())
+            out["constant_mse"] = float(self.y.var())
+        else:
+            counts = np.bincount(self.y, minlength=self.num_classes)
+            out["class_balance"] = {"min": float(counts.min() / len(self)),
+                                    "max": float(counts.max() / len(self))}
+            out["chance_accuracy"] = self.chance_accuracy("test")
+        return out
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return (f"TaskDataset({self.name}({args}), seed={self.seed}, examples={len(self)}, "
+                f"graphs={self.num_graphs}, nodes={self.num_nodes}, radius={self.required_radius})")
+
+    # -- views ----------------------------------------------------------------------------
+    def graph_arrays(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Graph ``g`` as local ``(src, dst, x)``: node ids start at 0."""
+        lo, hi = self.node_ptr[g], self.node_ptr[g + 1]
+        e_lo, e_hi = self.edge_ptr[g], self.edge_ptr[g + 1]
+        return self.src[e_lo:e_hi] - lo, self.dst[e_lo:e_hi] - lo, self.x[lo:hi]
+
+    def local_target(self, i: int) -> int:
+        """Target node of example ``i`` as a local id in its graph (-1 for graph-level)."""
+        t = int(self.target[i])
+        return t - int(self.node_ptr[self.graph_id[i]]) if t >= 0 else -1
+
+    def __getitem__(self, i: int):
+        """``(graph, label)`` for example ``i``, DGL's dataset convention.
+
+        The DGL graph carries ``ndata["x"]`` and, for node-level examples, a boolean
+        ``ndata["target"]`` marking the example's target node.
+        """
+        from tasks.dgl_view import example_graph
+
+        return example_graph(self, i)
+
+    def to_networkx(self, i: int):
+        """Example ``i``'s graph as a ``networkx.DiGraph`` with local node ids.
+
+        Node attribute ``x`` is the feature row as a tuple; graph attributes ``target``
+        (local id or -1), ``label`` and ``radius``.
+        """
+        import networkx as nx
+
+        g = int(self.graph_id[i])
+        src, dst, x = self.graph_arrays(g)
+        graph = nx.DiGraph(target=self.local_target(i), label=self.y[i].item(),
+                           radius=int(self.radius[i]))
+        graph.add_nodes_from((v, {"x": tuple(row.tolist())}) for v, row in enumerate(x))
+        graph.add_edges_from(zip(src.tolist(), dst.tolist()))
+        return graph
+
+    # -- persistence ----------------------------------------------------------------------
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The ten arrays by name, in the on-disk order."""
+        return {name: getattr(self, name) for name in ARRAY_NAMES}
+
+    def save(self, directory) -> None:
+        """Write ``meta.json`` and ``arrays.npz`` to ``directory`` (created if missing)."""
+        from tasks.storage import save_dataset
+
+        save_dataset(self, directory)
+
+    # -- invariants -----------------------------------------------------------------------
+    def _check(self) -> None:
+        def fail(msg: str) -> None:
+            raise ValueError(f"inconsistent TaskDataset {self.name!r}: {msg}")
+
+        if self.level not in LEVELS:
+            fail(f"level={self.level!r}, expected one of {LEVELS}")
+        G = self.num_graphs
+        if len(self.edge_ptr) != G + 1 or self.node_ptr[0] != 0 or self.edge_ptr[0] != 0:
+            fail("node_ptr and edge_ptr must both have G+1 entries starting at 0")
+        if len(self.src) != self.num_edges or len(self.dst) != self.num_edges:
+            fail("src/dst length must equal edge_ptr[-1]")
+        if self.x.ndim != 2 or len(self.x) != self.num_nodes:
+            fail("x must be (N, F) with N = node_ptr[-1]")
+        m = len(self.y)
+        if any(len(getattr(self, a)) != m for a in EXAMPLE_ARRAYS):
+            fail("example arrays graph_id, target, y, split, radius must have equal length")
+        if self.num_classes is None and self.y.dtype.kind != "f":
+            fail("regression tasks (num_classes None) need float labels")
+        if self.num_classes is not None and m and not (0 <= self.y.min() and self.y.max() < self.num_classes):
+            fail(f"class labels must lie in [0, {self.num_classes})")
+        if self.level == "graph" and m and (self.target != -1).any():
+            fail("graph-level examples must have target -1")

@@ -1,0 +1,35 @@
+"""Train/validation/test splits stratified by label."""
+from __future__ import annotations
+
+import numpy as np
+
+TRAIN, VAL, TEST = 0, 1, 2
+SPLIT_NAMES = {TRAIN: "train", VAL: "val", TEST: "test"}
+
+
+def stratified_split(
+    labels: np.ndarray, train: float, val: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Assign each example to train (0), val (1) or test (2), stratified by label.
+
+    Within each label class the examples are shuffled and the first ``round(train * n_c)``
+    go to train, the next ``round(val * n_c)`` to val and the rest to test, so every split
+    keeps the label proportions. For float labels (regression) the split is a plain shuffle.
+    Returns an ``int8`` array of the labels' length.
+    """
+    n = len(labels)
+    split = np.full(n, TEST, dtype=np.int8)
+    order = rng.permutation(n)
+    if labels.dtype.kind == "f":
+        groups = [order]
+    else:
+        ordered = labels[order]
+        by_label = np.argsort(ordered, kind="stable")
+        bounds = np.flatnonzero(np.diff(ordered[by_label])) + 1
+        groups = [order[g] for g in np.split(by_label, bounds)]
+    for members in groups:
+        n_train = int(round(train * len(members)))
+        n_val = int(round(val * len(members)))
+        split[members[:n_train]] = TRAIN
+        split[members[n_train : n_train + n_val]] = VAL
+    return split
