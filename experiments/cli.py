@@ -1,0 +1,54 @@
+"""The ``depthlab`` command line: one sub-command module per area, one entry point.
+
+Each module in ``COMMAND_MODULES`` exposes ``add_commands(subparsers)``, which adds its
+sub-commands and sets ``func(args) -> int`` on each. Expected failures (bad parameters,
+missing files, budgets) print one ``error:`` line and exit 2, with no traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from experiments.console import print_error
+
+COMMAND_MODULES = (
+    "experiments.cli_tasks",
+    "experiments.cli_runs",
+    "experiments.cli_theory",
+    "experiments.cli_check",
+)
+EXPECTED_ERRORS = (ValueError, FileNotFoundError, PermissionError, KeyError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="depthlab",
+        description="Generate graph tasks with a known required radius, train GNNs at "
+        "varying depth on them, and check depth-limit hypotheses against theory.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:
+                raise
+            continue
+        module.add_commands(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI on ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except EXPECTED_ERRORS as error:
+        print_error(str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error))
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
