@@ -1,0 +1,106 @@
+"""``depthlab tasks``, ``generate`` and ``describe``: the task generators from the shell."""
+from __future__ import annotations
+
+import argparse
+import time
+
+from experiments.console import print_json, print_mapping, print_table
+from tasks import list_tasks, load_task, make_task
+from tasks.params import Param
+from tasks.registry import DEFAULT_MEMORY_BUDGET, get_task_spec
+
+
+def add_commands(subparsers) -> None:
+    listing = subparsers.add_parser("tasks", help="list the tasks with their parameters",
+                                    description="List every task, its parameters, defaults and allowed values.")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    listing.set_defaults(func=_tasks)
+
+    names = ", ".join(list_tasks())
+    generate = subparsers.add_parser(
+        "generate", help="generate a task dataset and print its summary",
+        description="Generate task NAME from a seed, print its summary (examples, nodes, edges, "
+        "classes, radius range, class balance, chance accuracy, seconds) and optionally save it.",
+        epilog=f"tasks: {names}. Task parameters use dashes (--num-examples); "
+        "`depthlab generate NAME --help` lists NAME's parameters.",
+    )
+    generate.add_argument("name", help="task name (see `depthlab tasks`)")
+    generate.add_argument("task_args", nargs=argparse.REMAINDER,
+                          help="--seed S, --out DIR, --json, --memory-budget GIB and the task's parameters")
+    generate.set_defaults(func=_generate)
+
+    describe = subparsers.add_parser("describe", help="summarise a saved dataset",
+                                     description="Load a dataset saved by `generate --out` (checking its "
+                                     "sha256) and print its summary.")
+    describe.add_argument("directory", help="directory holding meta.json and arrays.npz")
+    describe.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    describe.set_defaults(func=_describe)
+
+
+def task_parser(name: str) -> argparse.ArgumentParser:
+    """The argument parser of ``depthlab generate NAME``: common options + NAME's params."""
+    spec = get_task_spec(name)
+    parser = argparse.ArgumentParser(prog=f"depthlab generate {name}", description=spec.summary)
+    parser.add_argument("--seed", type=int, default=0, help="random seed (int >= 0, default 0)")
+    parser.add_argument("--out", help="save the dataset to this directory (meta.json + arrays.npz)")
+    parser.add_argument("--memory-budget", type=float, default=DEFAULT_MEMORY_BUDGET / 2**30,
+                        metavar="GIB", help="refuse to generate above this estimate (default 4 GiB)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    for param in spec.params:
+        flag = "--" + param.name.replace("_", "-")
+        help_text = f"{param.help} ({param.allowed()}; default {param.default})"
+        if param.kind == "bool":
+            parser.add_argument(flag, dest=param.name, action=argparse.BooleanOptionalAction,
+                                default=argparse.SUPPRESS, help=help_text)
+        else:
+            parser.add_argument(flag, dest=param.name, default=argparse.SUPPRESS, help=help_text,
+                                metavar=param.kind.upper())
+    return parser
+
+
+def _tasks(args) -> int:
+    rows = [
+        {"task": name, "parameter": p.name.replace("_", "-"), "default": p.default,
+         "allowed": p.allowed(), "help": p.help}
+        for name, spec in list_tasks().items() for p in spec.params
+    ]
+    if args.json:
+        print_json({name: {"summary": spec.summary, "params": [_param_json(p) for p in spec.params]}
+                    for name, spec in list_tasks().items()})
+    else:
+        print_table(rows, title="depthlab tasks")
+    return 0
+
+
+def _param_json(param: Param) -> dict:
+    return {"name": param.name, "kind": param.kind, "default": param.default, "allowed": param.allowed(),
+            "low": param.low, "high": param.high, "choices": param.choices, "help": param.help}
+
+
+def _generate(args) -> int:
+    options = vars(task_parser(args.name).parse_args(args.task_args))
+    seed, out, as_json = options.pop("seed"), options.pop("out"), options.pop("json")
+    if options["memory_budget"] <= 0:
+        raise ValueError(f"--memory-budget={options['memory_budget']} is invalid: expected a size in GiB > 0")
+    budget = int(options.pop("memory_budget") * 2**30)
+    start = time.perf_counter()
+    dataset = make_task(args.name, seed=seed, memory_budget=budget, **options)
+    summary = dataset.summary()
+    summary["seconds"] = round(time.perf_counter() - start, 3)
+    if out:
+        dataset.save(out)
+        summary["saved_to"] = out
+    _show(summary, as_json, title=f"{args.name} (seed {seed})")
+    return 0
+
+
+def _describe(args) -> int:
+    _show(load_task(args.directory).summary(), args.json, title=str(args.directory))
+    return 0
+
+
+def _show(summary: dict, as_json: bool, title: str) -> None:
+    if as_json:
+        print_json(summary)
+    else:
+        print_mapping(summary, title=title)
