@@ -10,36 +10,26 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from theory.graph_input import check_edges, simple_adjacency
+
 
 def edge_arrays(src, dst, num_nodes: int) -> tuple[np.ndarray, np.ndarray]:
-    """``src`` and ``dst`` as int64 arrays, checked: equal length, ids in ``[0, num_nodes)``.
-
-    Accepts anything ``np.asarray`` takes (lists, numpy, CPU torch tensors). Raises
-    ``ValueError`` naming the first broken condition.
-    """
+    """``src`` and ``dst`` as (E,) int64 arrays (from lists, numpy or CPU torch tensors),
+    checked by ``theory.graph_input.check_edges`` (``ValueError`` if broken)."""
     src = np.asarray(src, dtype=np.int64).ravel()
     dst = np.asarray(dst, dtype=np.int64).ravel()
-    if len(src) != len(dst):
-        raise ValueError(f"src and dst must have equal length, got {len(src)} and {len(dst)}")
-    if num_nodes < 0:
-        raise ValueError(f"num_nodes={num_nodes} is invalid: expected >= 0")
-    for name, ids in (("src", src), ("dst", dst)):
-        if len(ids) and (ids.min() < 0 or ids.max() >= num_nodes):
-            raise ValueError(f"{name} holds node ids in [{ids.min()}, {ids.max()}], outside "
-                             f"[0, {num_nodes}) for num_nodes={num_nodes}")
+    check_edges(src, dst, num_nodes)
     return src, dst
 
 
 def undirected_edges(src, dst, num_nodes: int) -> tuple[np.ndarray, np.ndarray]:
-    """The simple undirected graph underlying the edges: each unordered pair ``{u, v}``
-    with ``u != v`` joined in either direction, once, as ``(u, v)`` with ``u < v``, sorted.
-    Self-loops and repeated edges are dropped."""
+    """The simple undirected graph underlying the edges (``theory.graph_input.
+    simple_adjacency``): each unordered pair ``{u, v}``, ``u != v``, joined in either
+    direction, once, as ``(u, v)`` with ``u < v``, sorted."""
     src, dst = edge_arrays(src, dst, num_nodes)
-    keep = src != dst
-    lo = np.minimum(src[keep], dst[keep])
-    hi = np.maximum(src[keep], dst[keep])
-    pairs = np.unique(lo * max(num_nodes, 1) + hi)
-    return pairs // max(num_nodes, 1), pairs % max(num_nodes, 1)
+    upper = sp.triu(simple_adjacency(src, dst, num_nodes), k=1, format="csr")
+    u = np.repeat(np.arange(num_nodes, dtype=np.int64), np.diff(upper.indptr))
+    return u, upper.indices.astype(np.int64)
 
 
 def undirected_degrees(u: np.ndarray, v: np.ndarray, num_nodes: int) -> np.ndarray:
