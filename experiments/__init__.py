@@ -1,1 +1,23 @@
-"""depthlab.experiments"""
+"""depthlab.experiments: sweep specs, runs, the SQLite result store, executors, reports.
+
+The Python API (each function mirrors a ``depthlab`` command and returns DataFrames):
+:func:`sweep`, :func:`runs`, :func:`report`, :func:`results_frame`, :func:`train_one`,
+:func:`demo`; also :func:`sweep_runs` and :func:`aggregate`. They are imported on first use,
+so that ``import experiments.cli`` stays light.
+"""
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "aggregate": "experiments.results", "results_frame": "experiments.results",
+    "demo": "experiments.api", "report": "experiments.api", "runs": "experiments.api",
+    "sweep": "experiments.api", "sweep_runs": "experiments.api", "train_one": "experiments.api",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'experiments' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -1,0 +1,177 @@
+"""The Python API of sweeps and results; each function mirrors a CLI command.
+
+>>> from experiments import sweep, report
+>>> sweep("quick", db="out/demo.db", workers=2)          # doctest: +SKIP
+>>> report("out/demo.db", x="radius", y="test_acc", by=["model"])   # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import pandas as pd
+
+from experiments.executors import Outcome, RunFunction, available_cores, execute
+from experiments.results import aggregate, frame_of, results_frame, run_row
+from experiments.run import run_config, task_dataset
+from experiments.spec import Run, config_key, describe_estimate, expand, load_spec, parse_depth
+from experiments.store import FAILED, FINISHED, Store
+
+DEFAULT_DB = "depthlab.db"
+Echo = Callable[[str], None]
+
+
+def sweep(spec: str | Path, db: str | Path = DEFAULT_DB, workers: int | None = None,
+          executor: str = "local", address: str | None = None, retry_failed: bool = False,
+          progress: bool = False, echo: Echo | None = None) -> pd.DataFrame:
+    """Run every run of the spec file (or shipped spec name) ``spec`` not yet finished in
+    ``db``, storing each as it completes; return the spec's runs as a results frame (failed
+    runs included, with ``status`` "failed" and empty metrics). Failed runs are retried only
+    with ``retry_failed``. ``echo`` receives the plan and estimate lines."""
+    runs = expand(load_spec(spec))
+    return sweep_runs(runs, db, workers, executor, address, retry_failed, progress, echo)
+
+
+def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | None = None,
+               executor: str = "local", address: str | None = None, retry_failed: bool = False,
+               progress: bool = False, echo: Echo | None = None,
+               run_fn: RunFunction = run_config) -> pd.DataFrame:
+    """:func:`sweep` over explicit ``runs`` with the run function ``run_fn`` (which must be
+    importable by worker processes: a module-level function)."""
+    workers = available_cores() if workers is None else workers
+    runs = list({run.key: run for run in runs}.values())
+    with Store(db, create=True) as store:
+        stored = store.statuses()
+        skip = {FINISHED} if retry_failed else {FINISHED, FAILED}
+        todo = [run for run in runs if stored.get(run.key) not in skip]
+        if echo is not None:
+            finished = sum(stored.get(run.key) == FINISHED for run in runs)
+            failed = sum(stored.get(run.key) == FAILED for run in runs) if not retry_failed else 0
+            echo(f"{len(runs)} runs in the spec: {finished} already finished, {failed} failed "
+                 f"earlier (skipped{'' if failed == 0 else '; --retry-failed reruns them'}); "
+                 + describe_estimate(todo, workers))
+
+        def store_outcome(outcome: Outcome) -> None:
+            config = by_key[outcome.key].config
+            if outcome.status == FINISHED:
+                store.put_finished(outcome.key, config, outcome.record)
+            else:
+                store.put_failed(outcome.key, config, outcome.error)
+
+        by_key = {run.key: run for run in todo}
+        if progress:
+            with _ProgressBar(len(todo)) as bar:
+                execute(todo, run_fn, bar.wrap(store_outcome), workers, executor, address)
+        else:
+            execute(todo, run_fn, store_outcome, workers, executor, address)
+        wanted = {run.key for run in runs}
+        rows = [run_row(r["key"], r["status"], r["config"], r["record"])
+                for r in store.rows() if r["key"] in wanted]
+    return frame_of(rows)
+
+
+def runs(db: str | Path = DEFAULT_DB, status: str | None = None) -> pd.DataFrame:
+    """Every stored run (or those of ``status``): key, status, main config fields, test
+    metric, attempts, last update time and the last line of a failure's traceback."""
+    if status not in (None, FINISHED, FAILED):
+        raise ValueError(f"status={status!r} is invalid: expected {FINISHED} or {FAILED}")
+    with Store(db) as store:
+        rows = []
+        for r in store.rows(status):
+            row = run_row(r["key"], r["status"], r["config"], r["record"])
+            rows.append({
+                "key": r["key"], "status": r["status"], "task": row["task"],
+                "task_params": row["task_params"], "model": row["model"], "depth": row["depth"],
+                "width": row["width"], "seed": row["seed"], "test_acc": row["test_acc"],
+                "test_mse": row["test_mse"], "attempts": r["attempts"],
+                "updated": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["updated_at"])),
+                "error": r["error"].strip().splitlines()[-1] if r["error"] else None,
+            })
+    return pd.DataFrame(rows, columns=["key", "status", "task", "task_params", "model", "depth",
+                                       "width", "seed", "test_acc", "test_mse", "attempts",
+                                       "updated", "error"])
+
+
+def report(db: str | Path = DEFAULT_DB, x: str = "radius", y: str = "test_acc",
+           by: Sequence[str] = ("model",)) -> pd.DataFrame:
+    """Mean, std and n of ``y`` over seeds per config (:func:`experiments.results.aggregate`)."""
+    return aggregate(results_frame(db), x=x, y=y, by=list(by))
+
+
+def train_one(task: str, model: str, depth: int | str, width: int = 32,
+              task_params: dict[str, Any] | None = None, options: dict[str, Any] | None = None,
+              train: dict[str, Any] | None = None, seed: int = 0, data_seed: int = 0,
+              db: str | Path | None = None) -> pd.DataFrame:
+    """Train one config in this process; return its results-frame row (one-row DataFrame).
+    ``depth`` may be relative to the task's radius ("r+1"). With ``db`` the run is also
+    stored (as a sweep would store it)."""
+    from tasks import resolve_params
+
+    task_config = {"name": task, "params": resolve_params(task, **(task_params or {})),
+                   "data_seed": data_seed}
+    radius = task_dataset(task_config).required_radius
+    config = {"task": task_config,
+              "model": {"name": model, "depth": parse_depth(depth, radius), "width": width,
+                        **(options or {})},
+              "train": dict(train or {}), "seed": seed}
+    key = config_key(config)
+    record = run_config(config)
+    if db is not None:
+        with Store(db, create=True) as store:
+            store.put_finished(key, config, record)
+    return frame_of([run_row(key, FINISHED, config, record)])
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr: done/total, failures, elapsed time and ETA."""
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        from experiments.console import error_console
+
+        self._progress = Progress(
+            TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[red]{task.fields[failed]} failed"), TimeElapsedColumn(),
+            TextColumn("ETA"), TimeRemainingColumn(), console=error_console)
+        self._task = self._progress.add_task("sweep", total=total, failed=0)
+        self._failed = 0
+
+    def wrap(self, on_outcome: Callable[[Outcome], None]) -> Callable[[Outcome], None]:
+        def advance(outcome: Outcome) -> None:
+            on_outcome(outcome)
+            self._failed += outcome.status == FAILED
+            self._progress.update(self._task, advance=1, failed=self._failed)
+
+        return advance
+
+    def __enter__(self) -> "_ProgressBar":
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._progress.stop()
+
+
+def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | None = None,
+         executor: str = "local", progress: bool = False, echo: Echo | None = None) -> dict[str, Path]:
+    """Run ``spec`` into ``out/demo.db`` and write ``report.md``, ``report.csv``,
+    ``accuracy_vs_radius.png`` and ``depth_radius_heatmap.png`` to ``out``; return the
+    paths by name (``db``, ``report_md``, ``report_csv``, ``curves``, ``heatmap``)."""
+    from experiments.plots import plot_curves, plot_heatmap
+    from experiments.results import render
+
+    out = Path(out)
+    paths = {"db": out / "demo.db", "report_md": out / "report.md",
+             "report_csv": out / "report.csv", "curves": out / "accuracy_vs_radius.png",
+             "heatmap": out / "depth_radius_heatmap.png"}
+    sweep(spec, paths["db"], workers=workers, executor=executor, progress=progress, echo=echo)
+    frame = results_frame(paths["db"])
+    table = aggregate(frame, x="radius", y="test_acc", by=["model"])
+    paths["report_md"].write_text(render(table, "md"))
+    paths["report_csv"].write_text(render(table, "csv"))
+    plot_curves(frame, paths["curves"], x="radius", y="test_acc", by=["model"])
+    plot_heatmap(frame, paths["heatmap"], y="test_acc", by=["model"])
+    return paths

@@ -1,0 +1,191 @@
+"""``depthlab sweep | runs | report | train | demo``: sweeps, the result store, reports."""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from experiments.console import console, error_console, print_json, print_mapping, print_table
+
+DEFAULT_DB = "depthlab.db"
+
+
+def add_commands(subparsers) -> None:
+    sweep = subparsers.add_parser(
+        "sweep", help="run a sweep spec into a result database (resumable)",
+        description="Expand SPEC (a TOML file, or a shipped spec name such as 'quick') into "
+        "runs and run those not yet finished in --db, storing each as it completes.")
+    sweep.add_argument("spec", help="spec file or shipped spec name (quick, full, oversmoothing)")
+    _db_option(sweep)
+    _executor_options(sweep)
+    sweep.add_argument("--retry-failed", action="store_true", help="rerun runs that failed before")
+    sweep.add_argument("--json", action="store_true", help="print the summary as JSON")
+    sweep.set_defaults(func=_sweep)
+
+    runs = subparsers.add_parser("runs", help="list the runs stored in a result database")
+    _db_option(runs)
+    runs.add_argument("--status", choices=("finished", "failed"), help="only runs of this status")
+    runs.add_argument("--json", action="store_true", help="print JSON records")
+    runs.set_defaults(func=_runs)
+
+    report = subparsers.add_parser(
+        "report", help="aggregate stored runs over seeds: tables and plots",
+        description="Mean, std and n of --y over seeds, per config, grouped by --by and --x "
+        "(and any other config field that varies). Optional plots: --plot (curves of --y "
+        "against --x) and --heatmap (depth x radius); the suffix picks PNG or SVG.")
+    _db_option(report)
+    report.add_argument("--x", default="radius", help="x axis column (default radius)")
+    report.add_argument("--y", default="test_acc", help="metric column (default test_acc)")
+    report.add_argument("--by", default="model",
+                        help="comma-separated columns, one curve per value (default model)")
+    report.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    report.add_argument("--json", action="store_true", help="same as --format json")
+    report.add_argument("--output", type=Path, help="write the table here instead of stdout")
+    report.add_argument("--plot", type=Path, help="write the curves figure (.png or .svg)")
+    report.add_argument("--heatmap", type=Path, help="write the depth x radius heatmap (.png or .svg)")
+    report.set_defaults(func=_report)
+
+    train = subparsers.add_parser(
+        "train", help="train one config and print its record",
+        description="Train one model on one task in this process. Task parameters, model "
+        "options and training settings are KEY=VALUE (values read as JSON, else strings).")
+    train.add_argument("--task", required=True, help="task name (see `depthlab tasks`)")
+    train.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                       help="task parameter, repeatable (e.g. radius=3)")
+    train.add_argument("--model", required=True, help="model family (gcn, gin, gat, ggnn, ...)")
+    train.add_argument("--depth", default="r+1", help="layers: an int or 'r', 'r+1', ... (default r+1)")
+    train.add_argument("--width", type=int, default=32, help="hidden width (default 32)")
+    train.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                       help="model option, repeatable (e.g. residual=true)")
+    train.add_argument("--train", action="append", default=[], metavar="KEY=VALUE",
+                       help="training setting, repeatable (e.g. epochs=50)")
+    train.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
+    train.add_argument("--data-seed", type=int, default=0, help="task generation seed (default 0)")
+    train.add_argument("--db", type=Path, help="also store the run in this result database")
+    train.add_argument("--json", action="store_true", help="print the row as JSON")
+    train.set_defaults(func=_train)
+
+    demo = subparsers.add_parser(
+        "demo", help="run the quick accuracy-vs-radius sweep and write a report and plots",
+        description="Run the quick spec into OUT/demo.db and write OUT/report.md, "
+        "OUT/report.csv, OUT/accuracy_vs_radius.png and OUT/depth_radius_heatmap.png.")
+    demo.add_argument("--out", type=Path, default=Path("out"), help="output directory (default out)")
+    demo.add_argument("--spec", default="quick",
+                      help="spec file or shipped name (default quick; 'full' follows the published protocol)")
+    _executor_options(demo)
+    demo.set_defaults(func=_demo)
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=Path(DEFAULT_DB),
+                        help=f"result database (default {DEFAULT_DB})")
+
+
+def _executor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, help="parallel runs (default: one per core)")
+    parser.add_argument("--executor", choices=("local", "ray"), default="local",
+                        help="local process pool (default) or Ray")
+    parser.add_argument("--address", help="join this Ray cluster (default: start a local one)")
+
+
+def _echo(line: str) -> None:
+    error_console.print(line, highlight=False)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from experiments.api import sweep
+
+    start = time.perf_counter()
+    frame = sweep(args.spec, args.db, workers=args.workers, executor=args.executor,
+                  address=args.address, retry_failed=args.retry_failed,
+                  progress=not args.json, echo=None if args.json else _echo)
+    counts = frame["status"].value_counts()
+    summary = {"spec": str(args.spec), "db": str(args.db), "runs": len(frame),
+               "finished": int(counts.get("finished", 0)), "failed": int(counts.get("failed", 0)),
+               "seconds": round(time.perf_counter() - start, 1)}
+    if args.json:
+        print_json(summary)
+    else:
+        print_mapping(summary, title="sweep")
+        if summary["failed"]:
+            console.print(f"see the failures with: depthlab runs --db {args.db} --status failed")
+    return 0
+
+
+def _runs(args: argparse.Namespace) -> int:
+    from experiments.api import runs
+
+    frame = runs(args.db, status=args.status)
+    if args.json:
+        print_json(frame.to_dict(orient="records"))
+    else:
+        print_table(frame.drop(columns=["task_params"]).to_dict(orient="records"),
+                    title=f"{len(frame)} runs in {args.db}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from experiments.plots import plot_curves, plot_heatmap
+    from experiments.results import aggregate, render, results_frame
+
+    by = [column.strip() for column in args.by.split(",") if column.strip()]
+    frame = results_frame(args.db)
+    if frame.empty:
+        raise ValueError(f"{args.db} has no finished runs to report")
+    table = aggregate(frame, x=args.x, y=args.y, by=by)
+    text = render(table, "json" if args.json else args.format)
+    if args.output is not None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text)
+        _echo(f"wrote {args.output}")
+    else:
+        print(text, end="" if text.endswith("\n") else "\n")
+    if args.plot is not None:
+        _echo(f"wrote {plot_curves(frame, args.plot, x=args.x, y=args.y, by=by)}")
+    if args.heatmap is not None:
+        _echo(f"wrote {plot_heatmap(frame, args.heatmap, y=args.y, by=by)}")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from experiments.api import train_one
+
+    depth = int(args.depth) if args.depth.lstrip("-").isdigit() else args.depth
+    frame = train_one(args.task, args.model, depth, args.width,
+                      task_params=_pairs(args.param, "--param"),
+                      options=_pairs(args.option, "--option"),
+                      train=_pairs(args.train, "--train"), seed=args.seed,
+                      data_seed=args.data_seed, db=args.db)
+    row = {k: v for k, v in frame.iloc[0].to_dict().items() if v is not None and v == v}
+    if args.json:
+        print_json(row)
+    else:
+        print_mapping(row, title="run")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from experiments.api import demo
+
+    start = time.perf_counter()
+    paths = demo(args.out, spec=args.spec, workers=args.workers, executor=args.executor,
+                 progress=True, echo=_echo)
+    console.print(f"demo finished in {time.perf_counter() - start:.0f} s; outputs:")
+    for name, path in paths.items():
+        console.print(f"  {name:<11} {path}")
+    return 0
+
+
+def _pairs(items: list[str], flag: str) -> dict[str, object]:
+    """``KEY=VALUE`` strings as a dict, values parsed as JSON where they parse."""
+    pairs: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"{flag} {item!r} is invalid: expected KEY=VALUE")
+        try:
+            pairs[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            pairs[key.strip()] = value
+    return pairs

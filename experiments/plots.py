@@ -1,0 +1,122 @@
+"""Figures of a results table (matplotlib, Agg backend; the file suffix picks PNG or SVG).
+
+- :func:`plot_curves`: ``y`` against ``x`` with std error bars, one panel per task, one
+  curve per value of ``by`` (and of any other config field that splits the runs), and the
+  test chance level as a dashed line.
+- :func:`plot_heatmap`: mean ``y`` over depth x radius, one panel per task and ``by`` value.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from experiments.results import aggregate  # noqa: E402
+
+FIGURE_SUFFIXES = (".png", ".svg")
+PANEL_INCHES = 4.2
+
+
+def plot_curves(frame: pd.DataFrame, path: str | Path, x: str = "radius", y: str = "test_acc",
+                by: Sequence[str] = ("model",)) -> Path:
+    """Write the ``y``-vs-``x`` figure of ``frame`` (a results frame) to ``path``."""
+    path = _figure_path(path)
+    table = aggregate(frame, x=x, y=y, by=by)
+    curve_keys = [k for k in _curve_keys(table, ["task", *by, x], x, y) if k != "task"]
+    tasks = sorted(table["task"].unique())
+    fig, axes = _panels(len(tasks))
+    for ax, task in zip(axes, tasks):
+        panel = table[table["task"] == task]
+        curves = panel.groupby(curve_keys, dropna=False, sort=True) if curve_keys else [(y, panel)]
+        for label, curve in curves:
+            curve = curve.sort_values(x)
+            ax.errorbar(curve[x], curve[f"{y}_mean"], yerr=curve[f"{y}_std"].fillna(0),
+                        marker="o", capsize=3, label=_label(curve_keys, label))
+        chance = panel.groupby(x)["chance"].mean().dropna()
+        if y.endswith("_acc") and len(chance):
+            ax.plot(chance.index, chance.values, "k--", linewidth=1, label="chance")
+        ax.set_title(task)
+        ax.set_xlabel(x)
+        ax.set_ylabel(f"{y} (mean ± std over seeds)")
+        if y.endswith("_acc"):
+            ax.set_ylim(-0.02, 1.02)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    return _save(fig, path)
+
+
+def plot_heatmap(frame: pd.DataFrame, path: str | Path, y: str = "test_acc",
+                 by: Sequence[str] = ("model",)) -> Path:
+    """Write the depth x radius heatmap of mean ``y`` of ``frame`` to ``path``."""
+    path = _figure_path(path)
+    table = aggregate(frame, x="radius", y=y, by=[*by, "depth"])
+    panel_keys = _curve_keys(table, ["task", *by, "radius", "depth"], "radius", y)
+    panel_keys = ["task", *[k for k in panel_keys if k != "task"]]
+    groups = list(table.groupby(panel_keys, dropna=False, sort=True))
+    fig, axes = _panels(len(groups))
+    accuracy = y.endswith("_acc")
+    for ax, (label, panel) in zip(axes, groups):
+        grid = panel.pivot_table(index="depth", columns="radius", values=f"{y}_mean",
+                                 aggfunc="mean", dropna=False)
+        image = ax.imshow(grid.values, origin="lower", aspect="auto", cmap="viridis",
+                          vmin=0 if accuracy else None, vmax=1 if accuracy else None)
+        for (i, j), value in np.ndenumerate(grid.values):
+            if value == value:
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                        color="white" if accuracy and value < 0.6 else "black")
+        ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns])
+        ax.set_yticks(range(len(grid.index)), [str(r) for r in grid.index])
+        ax.set_xlabel("radius")
+        ax.set_ylabel("depth")
+        ax.set_title(_label(panel_keys, label), fontsize=9)
+        fig.colorbar(image, ax=ax, label=f"mean {y}")
+    return _save(fig, path)
+
+
+def _curve_keys(table: pd.DataFrame, base: list[str], x: str, y: str) -> list[str]:
+    """``base`` without ``x`` plus every other group key that is not determined by
+    ``base`` (e.g. depth = r+1 follows from the radius and does not split a curve)."""
+    metric_columns = {"chance", f"{y}_mean", f"{y}_std", "n"}
+    others = [c for c in table.columns if c not in base and c not in metric_columns]
+    grouped = table.groupby(base, dropna=False)
+    splitting = [c for c in others if grouped[c].nunique(dropna=False).max() > 1]
+    return [c for c in base if c != x] + splitting
+
+
+def _label(keys: list[str], values) -> str:
+    values = values if isinstance(values, tuple) else (values,)
+    parts = [str(v) if k in ("task", "model") else f"{k.split('.')[-1]}={v}"
+             for k, v in zip(keys, values)]
+    return ", ".join(parts) or str(values[0])
+
+
+def _panels(count: int):
+    columns = min(count, 3) or 1
+    rows = max(1, -(-count // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(PANEL_INCHES * columns, 3.6 * rows),
+                             squeeze=False)
+    for ax in axes.flat[count:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat)
+
+
+def _figure_path(path: str | Path) -> Path:
+    path = Path(path)
+    if path.suffix.lower() not in FIGURE_SUFFIXES:
+        raise ValueError(f"plot file {path} has an unsupported suffix {path.suffix!r}: "
+                         f"expected one of {', '.join(FIGURE_SUFFIXES)}")
+    return path
+
+
+def _save(fig, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -1,0 +1,124 @@
+"""Result tables: stored runs as a DataFrame, and their aggregation over seeds.
+
+:func:`results_frame` gives one row per finished run with the columns CONTRACTS.md lists
+(config fields, the dataset's radius and chance, the record's metrics, per-layer energy as
+a JSON string), plus ``train_config`` (JSON) and one ``train.<setting>`` column per setting.
+:func:`aggregate` groups runs by every config field that varies, except the seeds, and
+reports mean, std and n of one metric.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+from experiments.store import FINISHED, Store
+
+SEED_COLUMNS = ("seed", "data_seed")
+METRICS = ("train_acc", "val_acc", "test_acc", "train_mse", "val_mse", "test_mse")
+RECORD_FIELDS = ("radius", "chance", "n_train", "n_val", "n_test", "num_params", *METRICS,
+                 "epochs", "best_epoch", "wall_seconds")
+FORMATS = ("md", "csv", "json")
+
+
+def run_row(key: str, status: str, config: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
+    """One results-table row from a stored run (``record`` None for a failed run)."""
+    task, model, train = config["task"], config["model"], config["train"]
+    options = {k: v for k, v in model.items() if k not in ("name", "depth", "width", "param_budget")}
+    record = record or {}
+    row: dict[str, Any] = {
+        "key": key, "status": status, "task": task["name"],
+        "task_params": json.dumps(task["params"], sort_keys=True),
+        "data_seed": task["data_seed"],
+        **{f"task.{k}": v for k, v in task["params"].items()},
+        "model": model["name"], "depth": model["depth"],
+        "width": record.get("width", model.get("width")),
+        "model_options": json.dumps(options, sort_keys=True),
+        **{f"model.{k}": v for k, v in options.items()},
+        "train_config": json.dumps(train, sort_keys=True),
+        **{f"train.{k}": v for k, v in train.items()},
+        "seed": config["seed"],
+    }
+    if "param_budget" in model:
+        row["param_budget"] = model["param_budget"]
+    row.update({field: record.get(field) for field in RECORD_FIELDS})
+    energy = record.get("energy")
+    row["energy"] = None if energy is None else json.dumps(energy)
+    return row
+
+
+def results_frame(db: str | Path) -> pd.DataFrame:
+    """One row per finished run in the database ``db`` (see the module docstring).
+    Raises ``FileNotFoundError`` / ``ValueError`` as :class:`experiments.store.Store`."""
+    with Store(db) as store:
+        rows = [run_row(r["key"], r["status"], r["config"], r["record"])
+                for r in store.rows(FINISHED)]
+    return frame_of(rows)
+
+
+def frame_of(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """A DataFrame of results-table rows (columns in first-seen order; empty with the
+    fixed columns when there are no rows)."""
+    rows = list(rows)
+    if not rows:
+        return pd.DataFrame(columns=["key", "status", "task", "task_params", "data_seed", "model",
+                                     "depth", "width", "model_options", "seed",
+                                     *RECORD_FIELDS, "energy"])
+    return pd.DataFrame(rows)
+
+
+def config_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns that identify a run's config, without the seeds and JSON duplicates."""
+    fixed = ["task", "model", "depth", "width", "param_budget"]
+    prefixed = [c for c in frame.columns if c.startswith(("task.", "model.", "train."))]
+    return [c for c in fixed if c in frame.columns] + prefixed
+
+
+def aggregate(frame: pd.DataFrame, x: str = "radius", y: str = "test_acc",
+              by: Sequence[str] = ("model",)) -> pd.DataFrame:
+    """Mean, std and n of ``y`` over seeds, one row per distinct config.
+
+    Rows are grouped by ``task``, ``by``, ``x`` and every other config column that varies
+    in ``frame`` (so different configs are never averaged together); a config column that
+    does not vary is left out. Columns: the group keys, ``chance`` (mean), ``{y}_mean``,
+    ``{y}_std`` (sample std, NaN for n = 1) and ``n``. Raises ``ValueError`` naming an
+    unknown column.
+    """
+    for name, column in [("x", x), ("y", y), *(("by", b) for b in by)]:
+        if column not in frame.columns:
+            raise ValueError(f"{name}={column!r} is not a results column; choose from: "
+                             f"{', '.join(c for c in frame.columns if c not in ('key', 'energy'))}")
+    varying = [c for c in config_columns(frame) if frame[c].nunique(dropna=False) > 1]
+    keys = list(dict.fromkeys(["task", *by, x, *varying]))
+    values = pd.to_numeric(frame[y], errors="coerce")
+    data = frame[keys].assign(_y=values, _chance=pd.to_numeric(frame["chance"], errors="coerce"))
+    grouped = data.groupby(keys, dropna=False, sort=True)
+    table = grouped.agg(chance=("_chance", "mean"), mean=("_y", "mean"), std=("_y", "std"),
+                        n=("_y", "count")).reset_index()
+    return table.rename(columns={"mean": f"{y}_mean", "std": f"{y}_std"})
+
+
+def render(table: pd.DataFrame, fmt: str) -> str:
+    """``table`` as Markdown, CSV or JSON (records) text."""
+    if fmt == "md":
+        return _markdown(table)
+    if fmt == "csv":
+        return table.to_csv(index=False)
+    if fmt == "json":
+        return table.to_json(orient="records", indent=2)
+    raise ValueError(f"format={fmt!r} is invalid: expected one of {', '.join(FORMATS)}")
+
+
+def _markdown(table: pd.DataFrame) -> str:
+    def cell(value: Any) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(map(str, table.columns)) + " |",
+             "|" + "|".join("---" for _ in table.columns) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |"
+              for row in table.itertuples(index=False)]
+    return "\n".join(lines) + "\n"

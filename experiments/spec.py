@@ -1,0 +1,271 @@
+"""Sweep specs: a TOML file naming a task grid, a model grid, training settings and seeds.
+
+::
+
+    description = "what the sweep asks"
+    seeds = [0, 1, 2]            # training seeds (default [0])
+    data_seeds = [0]             # task generation seeds (default [0])
+
+    [[task]]                     # one table per task; list values expand (Cartesian product)
+    name = "tree-neighbors-match"
+    params = { radius = [2, 3, 4] }
+
+    [[model]]                    # one table per model group; list values expand
+    family = ["gcn", "gin"]
+    depth = [1, "r", "r+1"]      # ints, or expressions in the task's required radius r:
+                                 # "r", "r+1", "r-1", "2r", "2*r+1"
+    width = 32                   # or param_budget = 20000 (width then chosen by models)
+    options = { residual = [false, true] }
+
+    [train]                      # passed to models.train; list values expand
+    epochs = 50
+
+A spec expands to :class:`Run` s, each keyed by :func:`config_key`, a hash of its full
+config. Unknown keys, task names, task parameters, model families and model options raise
+``ValueError`` listing the choices, before anything runs.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+SPEC_DIR = Path(__file__).parent / "specs"
+TOP_KEYS = ("description", "seeds", "data_seeds", "task", "model", "train")
+TASK_KEYS = ("name", "params")
+MODEL_KEYS = ("family", "depth", "width", "param_budget", "options")
+# Forward+backward node-layer updates per second at width 32 on one core (ENVIRONMENT.md
+# measured ~1.7e6 on 2 cores with GINConv; calibrated against `depthlab demo`).
+NODE_LAYER_UPDATES_PER_SECOND = 1.0e6
+RUN_OVERHEAD_SECONDS = 1.0
+_DEPTH_RE = re.compile(r"^\s*(?:(\d+)\s*\*?\s*)?r\s*(?:([+-])\s*(\d+))?\s*$")
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A parsed spec before expansion (list values still unexpanded)."""
+
+    name: str
+    description: str
+    tasks: tuple[dict[str, Any], ...]
+    models: tuple[dict[str, Any], ...]
+    train: dict[str, Any]
+    seeds: tuple[int, ...]
+    data_seeds: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run: ``config`` = ``{"task": {"name", "params", "data_seed"}, "model":
+    {"name", "depth", "width" | "param_budget", **options}, "train": {...}, "seed"}``;
+    ``key`` = :func:`config_key` (config); ``estimate_seconds`` is a rough cost."""
+
+    key: str
+    config: dict[str, Any]
+    estimate_seconds: float
+
+
+def config_key(config: dict[str, Any]) -> str:
+    """A 16-hex-digit hash of ``config``'s canonical JSON (sorted keys)."""
+    canonical = json.dumps(config, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def shipped_specs() -> dict[str, Path]:
+    """The specs that ship with depthlab, by name (file stem)."""
+    return {path.stem: path for path in sorted(SPEC_DIR.glob("*.toml"))}
+
+
+def find_spec(spec: str | Path) -> Path:
+    """The file ``spec`` names: a path, or the name of a shipped spec (``quick``).
+    Raises ``FileNotFoundError`` listing the shipped specs."""
+    path = Path(spec)
+    if path.is_file():
+        return path
+    shipped = shipped_specs()
+    if str(spec) in shipped:
+        return shipped[str(spec)]
+    raise FileNotFoundError(f"no spec file {spec!r}; give a path or one of the shipped specs: "
+                            f"{', '.join(shipped)}")
+
+
+def load_spec(spec: str | Path) -> SweepSpec:
+    """Parse and structurally check the spec file (or shipped spec name) ``spec``."""
+    path = find_spec(spec)
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"spec {path} is not valid TOML: {error}") from None
+    where = f"spec {path}"
+    _check_keys(data, TOP_KEYS, where)
+    tasks = _tables(data.get("task"), "task", where)
+    models = _tables(data.get("model"), "model", where)
+    for i, task in enumerate(tasks):
+        _check_keys(task, TASK_KEYS, f"{where} [[task]] #{i + 1}")
+        if not isinstance(task.get("name"), str):
+            raise ValueError(f"{where} [[task]] #{i + 1}: name must be a task name string")
+        if not isinstance(task.get("params", {}), dict):
+            raise ValueError(f"{where} [[task]] #{i + 1}: params must be a table")
+    for i, model in enumerate(models):
+        here = f"{where} [[model]] #{i + 1}"
+        _check_keys(model, MODEL_KEYS, here)
+        for required in ("family", "depth"):
+            if required not in model:
+                raise ValueError(f"{here}: {required} is required")
+        if ("width" in model) == ("param_budget" in model):
+            raise ValueError(f"{here}: give exactly one of width or param_budget")
+        if not isinstance(model.get("options", {}), dict):
+            raise ValueError(f"{here}: options must be a table")
+    train = data.get("train", {})
+    if not isinstance(train, dict):
+        raise ValueError(f"{where}: [train] must be a table")
+    return SweepSpec(
+        name=path.stem, description=str(data.get("description", "")),
+        tasks=tuple(tasks), models=tuple(models), train=dict(train),
+        seeds=_seed_list(data.get("seeds", [0]), "seeds", where),
+        data_seeds=_seed_list(data.get("data_seeds", [0]), "data_seeds", where),
+    )
+
+
+def expand(spec: SweepSpec) -> list[Run]:
+    """All runs of ``spec`` in a fixed order (tasks, data seeds, models, train, seeds).
+
+    Task parameters are resolved (defaults filled), each distinct task is generated to read
+    its required radius, relative depths are resolved against it, and every model config is
+    built once by ``models.make_model`` to validate family and options. Raises
+    ``ValueError`` (naming the spec entry) before any run starts.
+    """
+    import models
+    from experiments.run import task_dataset
+
+    task_configs = [
+        {"name": task["name"], "params": params, "data_seed": data_seed}
+        for task in spec.tasks
+        for params in _resolved_task_grid(task)
+        for data_seed in spec.data_seeds
+    ]
+    train_grid = list(_product(spec.train))
+    runs: list[Run] = []
+    validated: set[str] = set()
+    for task_config in task_configs:
+        dataset = task_dataset(task_config)
+        info = models.TaskInfo.from_dataset(dataset)
+        for model_config in _model_grid(spec.models, dataset.required_radius):
+            signature = config_key({"info": repr(info), "model": model_config})
+            if signature not in validated:
+                _validate_model(models, info, model_config)
+                validated.add(signature)
+            for train_config in train_grid:
+                cost = _estimate_seconds(dataset, model_config, train_config)
+                for seed in spec.seeds:
+                    config = {"task": task_config, "model": model_config,
+                              "train": train_config, "seed": seed}
+                    runs.append(Run(config_key(config), config, cost))
+    return runs
+
+
+def describe_estimate(runs: Iterable[Run], workers: int) -> str:
+    """One line: number of runs and the estimated wall time on ``workers`` processes."""
+    runs = list(runs)
+    total = sum(run.estimate_seconds for run in runs)
+    wall = total / max(1, min(workers, len(runs) or 1))
+    return (f"{len(runs)} runs to do, about {total / max(1, len(runs)):.0f} s each: "
+            f"estimated {_duration(wall)} on {workers} worker(s)")
+
+
+def parse_depth(depth: Any, radius: int) -> int:
+    """``depth`` (an int, or an expression such as ``"r+1"`` or ``"2r"``) at ``radius``.
+    Raises ``ValueError`` for an unreadable expression or a negative result."""
+    if isinstance(depth, bool):
+        raise ValueError(f"depth={depth!r} is invalid: expected an int or an expression in r")
+    if isinstance(depth, int):
+        value = depth
+    else:
+        match = _DEPTH_RE.match(str(depth))
+        if match is None:
+            raise ValueError(f"depth={depth!r} is invalid: expected an int or an expression "
+                             "in the radius r such as 'r', 'r+1', 'r-1', '2r', '2*r+1'")
+        factor, sign, offset = match.groups()
+        value = int(factor or 1) * radius + (int(offset) if sign == "+" else -int(offset or 0))
+    if value < 0:
+        raise ValueError(f"depth={depth!r} at radius {radius} is {value}: expected >= 0")
+    return value
+
+
+def _resolved_task_grid(task: dict[str, Any]) -> list[dict[str, Any]]:
+    from tasks import resolve_params
+
+    return [resolve_params(task["name"], **params) for params in _product(task.get("params", {}))]
+
+
+def _model_grid(model_tables: Iterable[dict[str, Any]], radius: int) -> list[dict[str, Any]]:
+    """Every model config of the spec at ``radius``; duplicates (e.g. depth 3 and "r" at
+    radius 3) kept once, in first-seen order."""
+    configs: dict[str, dict[str, Any]] = {}
+    for table in model_tables:
+        size_key = "width" if "width" in table else "param_budget"
+        axes = {"name": table["family"], "depth": table["depth"], size_key: table[size_key],
+                **table.get("options", {})}
+        for combo in _product(axes):
+            combo["depth"] = parse_depth(combo["depth"], radius)
+            configs.setdefault(config_key(combo), combo)
+    return list(configs.values())
+
+
+def _validate_model(models_module, info, model_config: dict[str, Any]) -> None:
+    options = {k: v for k, v in model_config.items()
+               if k not in ("name", "depth", "width", "param_budget")}
+    width = model_config.get("width", 8)
+    models_module.make_model(model_config["name"], info, model_config["depth"], width, **options)
+
+
+def _estimate_seconds(dataset, model_config: dict[str, Any], train_config: dict[str, Any]) -> float:
+    epochs = int(train_config.get("epochs", 100))
+    width = float(model_config.get("width", 32))
+    updates = epochs * dataset.num_nodes * max(1, model_config["depth"]) * max(1.0, width / 32)
+    return RUN_OVERHEAD_SECONDS + updates / NODE_LAYER_UPDATES_PER_SECOND
+
+
+def _product(axes: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    """The Cartesian product of ``axes`` (list values expand, scalars stay), in key order."""
+    names = list(axes)
+    values = [v if isinstance(v, list) else [v] for v in axes.values()]
+    for combo in itertools.product(*values):
+        yield dict(zip(names, combo))
+
+
+def _tables(value: Any, name: str, where: str) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+        raise ValueError(f"{where}: needs at least one [[{name}]] table")
+    return value
+
+
+def _check_keys(table: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)}; "
+                         f"allowed: {', '.join(allowed)}")
+
+
+def _seed_list(value: Any, name: str, where: str) -> tuple[int, ...]:
+    values = value if isinstance(value, list) else [value]
+    if not values or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                             for v in values):
+        raise ValueError(f"{where}: {name}={value!r} is invalid: expected a list of ints >= 0")
+    return tuple(values)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
