@@ -33,3 +33,11 @@ def stratified_split(
         split[members[:n_train]] = TRAIN
         split[members[n_train : n_train + n_val]] = VAL
     return split
+
+
+def check_fractions(train: float, val: float) -> None:
+    """Raise ``ValueError`` unless ``0 < train`` and ``train + val <= 1`` (test takes the
+    rest, possibly nothing)."""
+    if not 0 < train or train + val > 1:
+        raise ValueError(f"train_fraction={train!r}, val_fraction={val!r} are invalid: "
+                         "expected train_fraction > 0 and train_fraction + val_fraction <= 1")
