@@ -1,0 +1,32 @@
+import numpy as np
+import pytest
+
+import tasks.sparse_bernoulli as sparse_bernoulli
+from tasks.sparse_bernoulli import bernoulli_successes
+
+
+def test_successes_are_sorted_distinct_and_in_range(monkeypatch):
+    monkeypatch.setattr(sparse_bernoulli, "CHUNK_TRIALS", 1000)
+    hits = bernoulli_successes(10_500, 0.3, np.random.default_rng(0))
+    assert hits.dtype == np.int64 and (np.diff(hits) > 0).all()
+    assert 0 <= hits[0] and hits[-1] < 10_500
+    assert abs(len(hits) - 3150) < 5 * np.sqrt(10_500 * 0.3 * 0.7)
+    per_chunk = np.bincount(hits // 1000, minlength=11)
+    assert per_chunk[-1] <= 500 and (per_chunk[:-1] > 200).all()
+
+
+def test_every_trial_is_equally_likely():
+    rng = np.random.default_rng(1)
+    counts = np.zeros(50)
+    for _ in range(400):
+        counts[bernoulli_successes(50, 0.2, rng)] += 1
+    assert np.abs(counts / 400 - 0.2).max() < 5 * np.sqrt(0.2 * 0.8 / 400)
+
+
+def test_edge_probabilities():
+    rng = np.random.default_rng(0)
+    assert len(bernoulli_successes(1000, 0.0, rng)) == 0
+    assert np.array_equal(bernoulli_successes(1000, 1.0, rng), np.arange(1000))
+    assert len(bernoulli_successes(0, 0.5, rng)) == 0
+    with pytest.raises(ValueError, match="p=2 is out of range"):
+        bernoulli_successes(10, 2, rng)
