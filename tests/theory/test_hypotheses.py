@@ -1,0 +1,215 @@
+"""Hypothesis verdicts on hand-made results tables: filters, the three comparison methods,
+trends, AllOf, derived quantities and theory values on regenerated datasets."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tasks.dataset import TaskDataset
+from theory.hypotheses import (
+    INCONCLUSIVE,
+    REFUTED,
+    SUPPORTED,
+    builtin_hypotheses,
+    check,
+    resolve_column,
+    resolve_hypotheses,
+    select,
+)
+from theory.hypothesis_spec import (
+    DERIVED_QUANTITIES,
+    AllOf,
+    ColumnRef,
+    Comparison,
+    Condition,
+    Statistics,
+    TrendClaim,
+)
+from theory.predictions import TheoryValues
+from theory.smoothing import oono_suzuki_lambda
+from theory.statistics import bonferroni, mean_interval, wilson_interval
+
+
+def row(**fields) -> dict:
+    base = {"key": "k", "status": "finished", "task": "tnm", "task_params": '{"radius": 3}',
+            "data_seed": 0, "task.radius": 3, "model": "gin", "depth": 2, "width": 16,
+            "model_options": "{}", "seed": 0, "radius": 3, "chance": 0.125, "n_train": 400,
+            "n_val": 0, "n_test": 100, "train_acc": 1.0, "test_acc": 0.2, "train_mse": None,
+            "test_mse": None, "energy": None}
+    base.update(fields)
+    return base
+
+
+def frame(*rows: dict) -> pd.DataFrame:
+    return pd.DataFrame(list(rows))
+
+
+def no_datasets(task, params, seed):
+    raise AssertionError("this test must not regenerate a dataset")
+
+
+THEORY = TheoryValues(no_datasets)
+
+
+def test_wilson_comparison_refutes_only_beyond_the_interval():
+    table = frame(row(test_acc=0.9, seed=0), row(test_acc=0.52, seed=1))
+    claim = Comparison("h", "test_acc", "<=", 0.5, 0.0)
+    verdict = check(claim, table, THEORY)
+    assert verdict.status == REFUTED and verdict.matched == 2
+    assert list(verdict.evidence["status"]) == ["violates", "consistent"]
+    confidence = bonferroni(0.95, 2)
+    lower, upper = wilson_interval([90, 52], [100, 100], confidence)
+    np.testing.assert_allclose(verdict.evidence["lower"], lower)
+    np.testing.assert_allclose(verdict.evidence["upper"], upper)
+    assert verdict.statistics["per_test_confidence"] == pytest.approx(confidence)
+    assert verdict.statistics["by_config"][0]["n"] == 2
+    held = check(Comparison("h", "test_acc", "<=", 0.5, 0.45), table, THEORY)
+    assert held.status == SUPPORTED and held.evidence["limit"].tolist() == [0.95, 0.95]
+
+
+def test_vacuous_thin_and_empty_evidence_are_inconclusive():
+    table = frame(row(test_acc=0.99), row(test_acc=0.1, n_test=5, seed=1))
+    vacuous = check(Comparison("h", "test_acc", "<=", 0.99, 0.02), table.iloc[:1], THEORY)
+    assert vacuous.status == INCONCLUSIVE and vacuous.evidence["status"].tolist() == ["vacuous"]
+    thin = check(Comparison("h", "test_acc", "<=", 0.5, 0.0), table.iloc[1:], THEORY)
+    assert thin.status == INCONCLUSIVE and "thin" in thin.reason
+    nobody = check(Comparison("h", "test_acc", "<=", 0.5, 0.0, (Condition("model", "eq", "gat"),)),
+                   table, THEORY)
+    assert (nobody.status, nobody.matched, nobody.reason) == (INCONCLUSIVE, 0, "no row matches the filter")
+    no_values = check(Comparison("h", "test_mse", ">=", 0.0), table, THEORY)
+    assert no_values.status == INCONCLUSIVE and "none of the 2 matching rows" in no_values.reason
+
+
+def test_filters():
+    table = frame(row(model="gin", depth=2, radius=3), row(model="gcn", depth=3, radius=3),
+                  row(model="gat", depth=4, radius=3, **{"model.residual": True}),
+                  row(model="sage", depth=1, radius=None))
+    pick = lambda *conditions: select(table, conditions, THEORY)["model"].tolist()
+    assert pick(Condition("depth", "lt", ColumnRef("radius"))) == ["gin"]
+    assert pick(Condition("depth", "ge", ColumnRef("radius"))) == ["gcn", "gat"]
+    assert pick(Condition("model", "in", ("gin", "gat"))) == ["gin", "gat"]
+    assert pick(Condition("model", "not_in", ("gin", "gat"))) == ["gcn", "sage"]
+    assert pick(Condition("model", "ne", "gin"), Condition("depth", "le", 3)) == ["gcn", "sage"]
+    assert pick(Condition("model.residual", "eq", False, or_missing=True)) == ["gin", "gcn", "sage"]
+    assert pick(Condition("model.norm", "eq", "none", or_missing=True)) == ["gin", "gcn", "gat", "sage"]
+    with pytest.raises(ValueError, match="'model.norm' is neither a results column"):
+        pick(Condition("model.norm", "eq", "none"))
+
+
+def test_mean_method_uses_t_intervals_per_config():
+    energies = {0: [8.0, 4.0, 2.0], 1: [8.0, 4.4, 2.42], 2: [8.0, 4.2, 2.205]}
+    table = frame(*(row(model="gcn", seed=s, energy=json.dumps(e)) for s, e in energies.items()),
+                  row(model="gcn", width=32, energy=json.dumps([1.0, 0.0, 0.0])),
+                  row(model="gcn", width=64, energy=json.dumps([0.0, 0.0, 0.0])))
+    rates = resolve_column(table, "energy_rate", THEORY).tolist()
+    assert rates[:4] == pytest.approx([0.5, 0.55, 0.525, 0.0]) and np.isnan(rates[4])
+    verdict = check(Comparison("h", "energy_rate", "<=", 0.5, 0.0), table, THEORY)
+    assert verdict.statistics["method"] == "mean" and verdict.statistics["unusable_rows"] == 1
+    evidence = verdict.evidence.set_index("width")
+    interval = mean_interval([0.5, 0.55, 0.525], bonferroni(0.95, 2))
+    assert evidence.loc[16, "n"] == 3
+    assert evidence.loc[16, "lower"] == pytest.approx(interval.lower)
+    assert evidence.loc[16, "status"] == "consistent"      # the interval reaches below 0.5
+    assert verdict.status == SUPPORTED
+    strict = check(Comparison("h", "energy_rate", "<=", 0.4, 0.0), table, THEORY)
+    assert strict.status == REFUTED and strict.evidence.set_index("width").loc[16, "status"] == "violates"
+
+
+def test_exact_method_and_error_counts():
+    table = frame(row(train_acc=1.0), row(train_acc=0.9975, seed=1))
+    assert resolve_column(table, "train_errors", THEORY).tolist() == [0.0, 1.0]
+    verdict = check(Comparison("h", "train_errors", ">=", 1, 0.0, statistics=Statistics(method="exact")),
+                    table, THEORY)
+    assert verdict.status == REFUTED and verdict.evidence["status"].tolist() == ["violates", "consistent"]
+    with pytest.raises(ValueError, match="method 'wilson' needs an accuracy"):
+        check(Comparison("h", "train_errors", ">=", 1, statistics=Statistics(method="wilson")), table, THEORY)
+
+
+def test_trend_per_group_with_bonferroni():
+    falling = [row(model="gin", radius=r, seed=s, train_acc=1.0 - 0.1 * r + 0.01 * s)
+               for r in (2, 3, 4, 5) for s in range(3)]
+    rising = [row(model="gcn", radius=r, seed=s, train_acc=0.3 + 0.1 * r + 0.01 * s)
+              for r in (2, 3, 4, 5) for s in range(3)]
+    short = [row(model="gat", radius=r, train_acc=0.5) for r in (2, 3)]
+    claim = TrendClaim("t", "train_acc", group_by=("model",))
+    verdict = check(claim, frame(*falling, *short), THEORY)
+    assert verdict.status == SUPPORTED
+    by_model = verdict.evidence.set_index("model")
+    assert by_model.loc["gin", "status"] == SUPPORTED and by_model.loc["gin", "rho"] < -0.9
+    assert by_model.loc["gat", "status"] == "fewer than 3 levels"
+    assert verdict.statistics["tested_groups"] == 1
+    assert check(claim, frame(*falling, *rising), THEORY).status == REFUTED
+    assert check(claim, frame(*short), THEORY).status == INCONCLUSIVE
+    flat = [row(radius=r, train_acc=1.0) for r in (2, 3, 4)]
+    assert "no significant trend" in check(claim, frame(*flat), THEORY).reason
+
+
+def test_all_of_skips_parts_without_evidence():
+    table = frame(row(test_acc=0.2))
+    holds = Comparison("acc", "test_acc", "<=", 0.5, 0.0)
+    fails = Comparison("acc-strict", "test_acc", "<=", 0.05, 0.0)
+    empty = Comparison("mse", "test_mse", ">=", 0.0)
+    verdict = check(AllOf("both", (holds, empty)), table, THEORY)
+    assert verdict.status == SUPPORTED and verdict.statistics["parts_without_evidence"] == ["mse"]
+    assert check(AllOf("x", (holds, fails)), table, THEORY).status == REFUTED
+    assert check(AllOf("x", (empty,)), table, THEORY).status == INCONCLUSIVE
+
+
+def test_verdict_to_dict_is_strict_json():
+    table = frame(row(test_acc=0.2), row(test_acc=0.3, seed=1))
+    verdict = check(AllOf("x", (Comparison("a", "test_acc", "<=", 0.5),)), table, THEORY)
+    text = json.dumps(verdict.to_dict(), allow_nan=False)
+    assert json.loads(text)["parts"][0]["evidence"][0]["status"] == "consistent"
+
+
+def undirected_dataset(directed: bool = False) -> TaskDataset:
+    """Two graphs: a triangle (train) and a path 3-4-5 (test); one node example each."""
+    u, v = np.array([0, 1, 0, 3, 4]), np.array([1, 2, 2, 4, 5])
+    src, dst = (u, v) if directed else (np.concatenate([u, v]), np.concatenate([v, u]))
+    order = np.argsort(src * 10 + dst, kind="stable") if not directed else np.arange(len(src))
+    src, dst = src[order], dst[order]
+    edge_ptr = np.array([0, int((src < 3).sum()), len(src)])
+    return TaskDataset(name="hand", params={}, seed=0, level="node", num_classes=2,
+                       node_ptr=np.array([0, 3, 6]), edge_ptr=edge_ptr, src=src, dst=dst,
+                       x=np.zeros((6, 1), dtype=np.int64), graph_id=np.array([0, 1]),
+                       target=np.array([0, 3]), y=np.array([0, 1]),
+                       split=np.array([0, 2], dtype=np.int8), radius=np.array([1, 1]))
+
+
+def test_smoothing_rate_on_regenerated_test_graphs():
+    calls = []
+
+    def make(task, params, seed):
+        calls.append((task, params, seed))
+        return undirected_dataset(directed=params["directed"])
+
+    theory = TheoryValues(make)
+    table = frame(row(task_params='{"directed": false}'), row(task_params='{"directed": false}', seed=1),
+                  row(task_params='{"directed": true}'))
+    rates = resolve_column(table, "smoothing_rate", theory).tolist()
+    assert rates[0] == rates[1] == pytest.approx(oono_suzuki_lambda([0, 1], [1, 2], 3) ** 2)
+    assert rates[0] == pytest.approx(0.25)
+    assert np.isnan(rates[2])
+    assert calls == [("tnm", {"directed": False}, 0), ("tnm", {"directed": True}, 0)]
+
+
+def test_derived_quantities_are_all_implemented():
+    table = frame(row())
+    for name in DERIVED_QUANTITIES:
+        if name != "countable":
+            resolve_column(table, name, THEORY)
+
+
+def test_resolve_hypotheses(tmp_path):
+    assert [h.name for h in resolve_hypotheses("all")] == list(builtin_hypotheses())
+    assert resolve_hypotheses("radius")[0].name == "radius"
+    path = tmp_path / "mine.toml"
+    path.write_text('[[hypothesis]]\nname = "a"\nquantity = "test_acc"\nop = "<="\nagainst = 1\n')
+    assert resolve_hypotheses(str(path))[0].name == "a"
+    with pytest.raises(ValueError, match="'nonsense' is invalid: expected 'all', one of radius"):
+        resolve_hypotheses("nonsense")
+    with pytest.raises(FileNotFoundError):
+        resolve_hypotheses(str(tmp_path / "absent.toml"))

@@ -1,0 +1,154 @@
+"""Theory values for the rows of a results table, computed on the runs' own datasets.
+
+A row names its dataset by ``(task, task_params, data_seed)`` (``task_params`` the JSON of
+the resolved parameters); the dataset is regenerated with ``tasks.make_task`` (generation is
+deterministic in those three) and the values are cached per dataset, so a table of many
+runs on a few datasets generates each dataset once. The values, by the names hypotheses use
+(``theory.hypothesis_spec.THEORY_VALUES``):
+
+- ``ceiling``: ``theory.ceiling.mp_ceiling(ds, depth)[split]``;
+- ``smoothing_rate``: ``lambda^2`` with ``lambda = theory.smoothing.oono_suzuki_lambda`` of
+  the graphs holding test examples (the graphs the ``energy`` column is measured on); NaN
+  when those edges are not symmetric (the rate is a theorem about undirected graphs);
+- ``min_width``: ``theory.bottleneck`` 's least width for the dataset;
+- ``countable`` (a derived column): whether ``theory.countability`` says message passing
+  can count a motif-count row's pattern; NaN for other tasks.
+"""
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from tasks.dataset import TaskDataset
+
+DatasetKey = tuple[str, str, int]
+KEY_COLUMNS = ("task", "task_params", "data_seed")
+
+
+def regenerate(task: str, params: dict, data_seed: int) -> TaskDataset:
+    """``tasks.make_task(task, seed=data_seed, **params)``."""
+    from tasks import make_task
+
+    return make_task(task, seed=int(data_seed), **params)
+
+
+def dataset_keys(rows: pd.DataFrame) -> pd.Series:
+    """Each row's :data:`DatasetKey`. Raises ``ValueError`` naming a missing column."""
+    missing = [c for c in KEY_COLUMNS if c not in rows.columns]
+    if missing:
+        raise ValueError(f"results table lacks column(s) {', '.join(missing)}, needed to "
+                         "regenerate the runs' datasets")
+    return pd.Series(list(zip(rows["task"], rows["task_params"], rows["data_seed"].astype(int))),
+                     index=rows.index, dtype=object)
+
+
+class TheoryValues:
+    """Per-dataset theory values with caches; one instance can serve many hypotheses.
+
+    ``make_dataset(task, params, data_seed)`` builds a dataset (default :func:`regenerate`);
+    at most ``keep`` datasets are held at once (computed values are always kept).
+    """
+
+    def __init__(self, make_dataset: Callable[[str, dict, int], TaskDataset] | None = None,
+                 keep: int = 2) -> None:
+        self._make = make_dataset or regenerate
+        self._keep = keep
+        self._datasets: OrderedDict[DatasetKey, TaskDataset] = OrderedDict()
+        self._values: dict[tuple, object] = {}
+
+    def dataset(self, key: DatasetKey) -> TaskDataset:
+        """The dataset of ``key``, regenerated on first use."""
+        if key in self._datasets:
+            self._datasets.move_to_end(key)
+            return self._datasets[key]
+        task, params, seed = key
+        ds = self._make(task, json.loads(params), seed)
+        self._datasets[key] = ds
+        while len(self._datasets) > self._keep:
+            self._datasets.popitem(last=False)
+        return ds
+
+    def _cached(self, name: str, key: DatasetKey, extra, compute: Callable[[TaskDataset], object]):
+        slot = (name, key, extra)
+        if slot not in self._values:
+            self._values[slot] = compute(self.dataset(key))
+        return self._values[slot]
+
+    def ceiling(self, key: DatasetKey, depth: int, split: str) -> float:
+        """Best accuracy (least MSE) of a depth-``depth`` message-passing network on
+        ``split`` of the dataset; NaN when the split is empty."""
+        from theory.ceiling import mp_ceiling
+
+        ceilings = self._cached("ceiling", key, int(depth), lambda ds: mp_ceiling(ds, int(depth)))
+        value = ceilings.get(split)
+        return float("nan") if value is None else float(value)
+
+    def smoothing_rate(self, key: DatasetKey) -> float:
+        """``lambda^2`` of the test graphs (module docstring); NaN if they are directed."""
+        return self._cached("smoothing_rate", key, None, _test_graph_rate)
+
+    def min_width(self, key: DatasetKey) -> float:
+        """Alon & Yahav's least width for the dataset (``theory.bottleneck``)."""
+        from theory.bottleneck import min_width
+
+        return self._cached("min_width", key, None, lambda ds: float(min_width(ds)))
+
+    def column(self, name: str, rows: pd.DataFrame, split: str = "test") -> pd.Series:
+        """The theory value ``name`` for every row of ``rows`` (float, NaN where it does not
+        apply). ``split`` selects the ceiling's split. Raises ``ValueError`` for an unknown
+        name."""
+        keys = dataset_keys(rows)
+        if name == "ceiling":
+            values = [self.ceiling(k, d, split) for k, d in zip(keys, rows["depth"])]
+        elif name == "smoothing_rate":
+            values = [self.smoothing_rate(k) for k in keys]
+        elif name == "min_width":
+            values = [self.min_width(k) for k in keys]
+        else:
+            raise ValueError(f"unknown theory value {name!r}; choose one of: ceiling, "
+                             "smoothing_rate, min_width")
+        return pd.Series(values, index=rows.index, dtype=float)
+
+
+def split_graph_edges(ds: TaskDataset, split: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """``(src, dst, num_nodes)`` of the graphs holding examples of ``split``, nodes
+    renumbered from 0 in dataset order."""
+    graphs = np.unique(ds.graph_id[ds.split_indices(split)])
+    owner = np.repeat(np.arange(ds.num_graphs), np.diff(ds.node_ptr))
+    keep = np.isin(owner, graphs)
+    new_id = np.cumsum(keep) - 1
+    edges = keep[ds.src]
+    return new_id[ds.src[edges]], new_id[ds.dst[edges]], int(keep.sum())
+
+
+def _test_graph_rate(ds: TaskDataset) -> float:
+    from theory.smoothing import oono_suzuki_lambda
+
+    src, dst, n = split_graph_edges(ds, "test")
+    if n == 0:
+        return float("nan")
+    forward = np.unique(src * n + dst)
+    backward = np.unique(dst * n + src)
+    if not np.array_equal(forward, backward):
+        return float("nan")
+    return oono_suzuki_lambda(src, dst, n) ** 2
+
+
+def countable(rows: pd.DataFrame) -> pd.Series:
+    """Per row: True/False whether message passing can count the row's motif-count pattern
+    (``theory.countability``), NaN (None) for rows of other tasks."""
+    from theory.countability import mp_can_count
+
+    def verdict(task: str, params: str):
+        if task != "motif-count":
+            return None
+        p = json.loads(params)
+        return bool(mp_can_count(p["pattern"], induced=p.get("induced", False),
+                                 level=p.get("level", "graph")))
+
+    return pd.Series([verdict(t, p) for t, p in zip(rows["task"], rows["task_params"])],
+                     index=rows.index, dtype=object)
