@@ -250,7 +250,7 @@ def describe(h: Hypothesis) -> str:
                 f"({', '.join(h.group_by)}), where {where}")
     limit = {"<=": "+", ">=": "-", "==": "+/-"}[h.op]
     tolerance = f" {limit} {h.tolerance:g}" if h.tolerance else ""
-    return f"{h.quantity} {h.op} {_show(h.against)}{tolerance}, where {where}"
+    return f"{h.quantity} {h.op} {h.against}{tolerance}, where {where}"
 
 
 # -- checking -------------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def _check_comparison(h: Comparison, frame: pd.DataFrame, theory: TheoryValues) 
     usable = quantity.notna() & theta.notna()
     if not usable.any():
         return _inconclusive(h, f"none of the {matched} matching rows has both {h.quantity} "
-                                f"and {_show(h.against)}", matched)
+                                f"and {h.against}", matched)
     rows, quantity, theta = rows[usable], quantity[usable], theta[usable]
     stats = h.statistics
     method = stats.method or ("wilson" if ACCURACY.match(h.quantity) else "mean")
@@ -322,7 +322,7 @@ def _check_comparison(h: Comparison, frame: pd.DataFrame, theory: TheoryValues) 
                   "counts": {s: int(counts.get(s, 0)) for s in (VIOLATES, CONSISTENT, VACUOUS, THIN)}}
     if method != "mean":
         statistics["by_config"] = _seed_spread(rows, quantity)
-    theory_info = {"against": _show(h.against),
+    theory_info = {"against": h.against,
                    "description": THEORY_VALUES.get(h.against, "results column")
                    if isinstance(h.against, str) else "constant",
                    "min": float(theta.min()), "max": float(theta.max())}

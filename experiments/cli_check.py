@@ -1,0 +1,83 @@
+"""``depthlab check``: verdicts of hypotheses on the runs stored in a result database."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from experiments.cli_runs import DEFAULT_DB
+from experiments.console import console, print_json, print_mapping, print_table
+
+BUILTIN_NAMES = "radius, expressivity, bottleneck, oversmoothing"
+
+
+def add_commands(subparsers) -> None:
+    check = subparsers.add_parser(
+        "check", help="check hypotheses against stored results",
+        description="Judge each hypothesis on the finished runs of --db: supported, refuted or "
+        "inconclusive, with the evidence rows, the theory value and the statistics used. A "
+        "refuted hypothesis is a finding, not an error: the exit code is 0 unless the input "
+        "is bad (2).",
+        epilog=f"built-in hypotheses: {BUILTIN_NAMES}. The TOML schema of your own is in "
+        "theory/hypothesis_spec.py (python -c 'import theory.hypothesis_spec as h; help(h)').")
+    check.add_argument("hypothesis", metavar="HYPOTHESIS_OR_FILE",
+                       help=f"a built-in name ({BUILTIN_NAMES}), 'all', or a TOML file")
+    check.add_argument("--db", type=Path, default=Path(DEFAULT_DB),
+                       help=f"result database (default {DEFAULT_DB})")
+    check.add_argument("--max-rows", type=int, default=20, metavar="N",
+                       help="evidence rows printed per hypothesis (default 20; --json prints all)")
+    check.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    check.set_defaults(func=_check)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from experiments.results import results_frame
+    from theory.hypotheses import check, resolve_hypotheses
+    from theory.predictions import TheoryValues
+
+    if args.max_rows < 0:
+        raise ValueError(f"--max-rows {args.max_rows} is invalid: expected an int >= 0")
+    hypotheses = resolve_hypotheses(args.hypothesis)
+    frame = results_frame(args.db)
+    theory = TheoryValues()
+    verdicts = [check(h, frame, theory) for h in hypotheses]
+    if args.json:
+        print_json([v.to_dict() for v in verdicts])
+        return 0
+    for verdict in verdicts:
+        _print_verdict(verdict.to_dict(), args.max_rows)
+    print_table(({"hypothesis": v.name, "status": v.status, "reason": v.reason} for v in verdicts),
+                title=f"verdicts on {len(frame)} runs in {args.db}")
+    return 0
+
+
+def _print_verdict(verdict: dict[str, Any], max_rows: int) -> None:
+    title = f"{verdict['name']}: {verdict['status'].upper()}"
+    fields = {"claim": verdict["claim"], "statement": verdict["statement"],
+              "reason": verdict["reason"], "matched rows": verdict["matched"],
+              **{f"theory {k}": v for k, v in verdict["theory"].items()},
+              **{k: v for k, v in verdict["statistics"].items() if k != "by_config"}}
+    print_mapping({k: v for k, v in fields.items() if v not in ("", None)}, title=title)
+    _print_rows(verdict["evidence"], max_rows, f"{verdict['name']}: evidence")
+    _print_rows(verdict["statistics"].get("by_config", []), max_rows,
+                f"{verdict['name']}: spread over seeds per config")
+    for part in verdict["parts"]:
+        _print_verdict(part, max_rows)
+
+
+def _print_rows(rows: list[dict[str, Any]], max_rows: int, title: str) -> None:
+    """A table of ``rows`` (at most ``max_rows``); columns equal in every row are printed
+    once above it, and a single row as a field/value table, so the table fits a terminal."""
+    if not rows or max_rows == 0:
+        return
+    shown = rows[:max_rows]
+    if len(shown) == 1:
+        print_mapping(shown[0], title=title)
+    else:
+        common = [k for k in shown[0] if all(r.get(k) == shown[0][k] for r in shown)]
+        if common:
+            console.print("in every row: " + ", ".join(f"{k}={shown[0][k]}" for k in common),
+                          highlight=False)
+        print_table(({k: v for k, v in r.items() if k not in common} for r in shown), title=title)
+    if len(rows) > len(shown):
+        console.print(f"... {len(rows) - len(shown)} more rows (use --max-rows or --json)")

@@ -1,0 +1,95 @@
+"""``depthlab check`` end to end: a real result database, real task regeneration."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from experiments.cli import main
+from experiments.store import Store
+from tasks import make_task
+from theory.smoothing import oono_suzuki_lambda
+from theory.predictions import split_graph_edges
+
+CSBM = {"n": 60, "classes": 2, "p_in": 0.2, "p_out": 0.02, "mu": 1.0, "features": 4}
+
+
+def run(key: str, task: str, params: dict, model: str, depth: int, seed: int, **record) -> tuple:
+    config = {"task": {"name": task, "params": params, "data_seed": 0},
+              "model": {"name": model, "depth": depth, "width": 8}, "train": {}, "seed": seed}
+    base = {"width": 8, "radius": 1, "chance": 0.5, "n_train": 36, "n_val": 12, "n_test": 12,
+            "train_acc": 1.0, "test_acc": 0.5, "energy": None}
+    return key, config, {**base, **record}
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "runs.db"
+    with Store(path, create=True) as store:
+        for seed, energy in enumerate([[4.0, 0.04, 0.0004], [4.0, 0.05, 0.000625]]):
+            store.put_finished(*run(f"gcn{seed}", "csbm", CSBM, "gcn", 2, seed, energy=energy))
+        store.put_finished(*run("gin0", "csbm", CSBM, "gin", 2, 0, test_acc=1.0, n_test=200))
+    return path
+
+
+HYPOTHESES = """
+[[hypothesis]]
+name = "gin-at-chance"
+quantity = "test_acc"
+op = "<="
+against = "chance"
+tolerance = 0.05
+filter = { model = "gin" }
+
+[[hypothesis]]
+name = "gcn-at-chance"
+quantity = "test_acc"
+op = "<="
+against = "chance"
+tolerance = 0.05
+filter = { model = "gcn" }
+"""
+
+
+def test_toml_hypotheses_json(db, tmp_path, capsys):
+    path = tmp_path / "h.toml"
+    path.write_text(HYPOTHESES)
+    assert main(["check", str(path), "--db", str(db), "--json"]) == 0
+    gin, gcn = json.loads(capsys.readouterr().out)
+    assert (gin["name"], gin["status"]) == ("gin-at-chance", "refuted")     # 200/200 > 0.55
+    assert gin["evidence"][0]["status"] == "violates" and gin["theory"]["max"] == 0.5
+    assert (gcn["status"], gcn["matched"]) == ("inconclusive", 2)          # 12 test examples: thin
+    assert "thin" in gcn["reason"]
+
+
+def test_builtin_oversmoothing_regenerates_the_dataset(db, capsys):
+    assert main(["check", "oversmoothing", "--db", str(db), "--json"]) == 0
+    (verdict,) = json.loads(capsys.readouterr().out)
+    ds = make_task("csbm", seed=0, **CSBM)
+    expected = oono_suzuki_lambda(*split_graph_edges(ds, "test")) ** 2
+    (config,) = verdict["evidence"]
+    assert config["theory"] == pytest.approx(expected)
+    assert config["n"] == 2 and config["mean"] == pytest.approx((0.01 + 0.0125) / 2)
+    assert config["upper"] < expected and verdict["status"] == "supported"
+
+
+def test_table_output_and_exit_code_zero_when_refuted(db, tmp_path, capsys):
+    path = tmp_path / "h.toml"
+    path.write_text(HYPOTHESES)
+    assert main(["check", str(path), "--db", str(db), "--max-rows", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "gin-at-chance: REFUTED" in out and "gcn-at-chance: INCONCLUSIVE" in out
+    assert "verdicts on 3 runs" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["check", "nonsense"], "'nonsense' is invalid: expected 'all', one of radius"),
+    (["check", "radius", "--db", "absent.db"], "no result database at absent.db"),
+    (["check", "missing.toml"], "hypothesis file missing.toml not found"),
+    (["check", "radius", "--max-rows", "-1"], "--max-rows -1 is invalid"),
+])
+def test_bad_input_exits_2_with_one_error_line(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and message in " ".join(err.split())
