@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/depthlab demo --out out
+	$(BIN)/depthlab check all --db out/demo.db
 
 test: $(STAMP)
 	$(BIN)/pytest -q

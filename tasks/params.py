@@ -62,7 +62,7 @@ class Param:
             if coerced != coerced or (self.low is not None and coerced < self.low) or (
                 self.high is not None and coerced > self.high
             ):
-                raise ValueError(f"{self.name}={value!r} is out of range: expected {self.allowed()}")
+                raise ValueError(f"{self.name}={coerced!r} is out of range: expected {self.allowed()}")
         return coerced
 
 
