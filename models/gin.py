@@ -1,0 +1,28 @@
+"""GIN layer (Xu et al. 2019, GIN-0) on DGL's ``GINConv``.
+
+    h'_v = MLP(h_v + sum_{u -> v} h_u),  MLP(z) = W_2 relu(W_1 z + b_1) + b_2
+
+(N, width) -> (N, width); epsilon is fixed at 0. Sum aggregation over in-neighbours of the
+message graph; a node with no in-neighbours applies the MLP to its own state.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from tasks.quiet_dgl import dgl
+from dgl.nn.pytorch import GINConv
+
+
+class GINLayer(nn.Module):
+    """One GIN convolution of ``width`` features (two linear maps per layer)."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        mlp = nn.Sequential(nn.Linear(width, width), nn.ReLU(), nn.Linear(width, width))
+        self.conv = GINConv(mlp, aggregator_type="sum", init_eps=0.0, learn_eps=False)
+
+    def forward(self, graph: "dgl.DGLGraph", h: torch.Tensor) -> torch.Tensor:
+        """``h`` (N, width) -> (N, width)."""
+        with graph.local_scope():
+            return self.conv(graph, h)

@@ -1,0 +1,164 @@
+"""The model registry: `make_model`, `list_models`, `resolve_model_options`.
+
+Options shared by every family (defaults in brackets): residual [False], norm ["none"; one
+of none, batch, layer, pair, node], pairnorm_scale [1.0], dropout [0.0], activation
+["relu"], jk ["none"; none, cat, max], pool ["sum"; graph-level readout, sum or mean],
+fully_adjacent_last [False], self_loops [True for gcn, gat, mixhop, sign; False otherwise],
+param_budget [None: use the given width]. Family options: gat heads [4]. Family defaults:
+ggnn activation "identity" (its GRU is non-linear), sign jk "cat" (SIGN's concatenation).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from torch import nn
+
+from models.block import ACTIVATIONS
+from models.budget import count_parameters, width_for_budget
+from models.depth_model import DepthModel
+from models.gat import GATLayer
+from models.gcn import GCNLayer
+from models.ggnn import GGNNLayer
+from models.gin import GINLayer
+from models.mixhop import MixHopLayer
+from models.norms import NORMS
+from models.readout import JK_MODES, POOLS
+from models.sage import SAGELayer
+from models.sign import HopProjection, SignModel
+from models.task_info import TaskInfo
+from tasks.params import Param
+
+COMMON_OPTIONS = (
+    Param("residual", "bool", False, "add each layer's input to its output"),
+    Param("norm", "str", "none", "normalisation after each convolution", choices=NORMS),
+    Param("pairnorm_scale", "float", 1.0, "PairNorm's s (root mean squared row norm)", low=1e-6),
+    Param("dropout", "float", 0.0, "dropout probability after each layer", low=0.0, high=0.95),
+    Param("activation", "str", "relu", "non-linearity after each layer", choices=tuple(ACTIVATIONS)),
+    Param("jk", "str", "none", "jumping knowledge over the layers' states", choices=JK_MODES),
+    Param("pool", "str", "sum", "graph-level readout over a graph's nodes", choices=POOLS),
+    Param("fully_adjacent_last", "bool", False, "last layer links every node to the target(s)"),
+    Param("self_loops", "bool", False, "add one self-loop per node to the message graph"),
+    Param("param_budget", "int", None, "pick the width whose parameter count is nearest this",
+          low=1),
+)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A registered model family.
+
+    ``layer(width, options)`` builds one conv module; ``params`` are the family's own
+    options; ``defaults`` override the common defaults; ``width_step(options)`` is the
+    granularity widths must respect (gat: the number of heads); ``min_width`` the least
+    width (mixhop: 3, one column per power).
+    """
+
+    name: str
+    summary: str
+    layer: Callable[[int, dict[str, Any]], nn.Module]
+    model_class: type = DepthModel
+    params: tuple[Param, ...] = ()
+    defaults: dict[str, Any] = field(default_factory=dict)
+    width_step: Callable[[dict[str, Any]], int] = lambda options: 1
+    min_width: int = 1
+
+    def options(self) -> tuple[Param, ...]:
+        """Every option of this family with the family's defaults applied."""
+        common = tuple(Param(p.name, p.kind, self.defaults.get(p.name, p.default), p.help,
+                             p.low, p.high, p.choices) for p in COMMON_OPTIONS)
+        return common + self.params
+
+
+_FAMILIES = {f.name: f for f in (
+    Family("gcn", "GraphConv, symmetric degree normalisation (Kipf & Welling)",
+           lambda width, o: GCNLayer(width), defaults={"self_loops": True}),
+    Family("gin", "GINConv, sum aggregation and a 2-layer MLP (GIN-0)",
+           lambda width, o: GINLayer(width)),
+    Family("gat", "GATConv, multi-head attention, heads concatenated",
+           lambda width, o: GATLayer(width, o["heads"]), defaults={"self_loops": True},
+           params=(Param("heads", "int", 4, "attention heads (width must be a multiple)",
+                         low=1, high=64),),
+           width_step=lambda o: o["heads"]),
+    Family("ggnn", "GatedGraphConv, one GRU step per layer, own weights per layer",
+           lambda width, o: GGNNLayer(width), defaults={"activation": "identity"}),
+    Family("sage", "SAGEConv, mean aggregator plus a self term",
+           lambda width, o: SAGELayer(width)),
+    Family("sign", "SIGN: A_hat^k X for k = 0..depth, per-hop projection, MLP on the concat",
+           lambda width, o: HopProjection(width), model_class=SignModel,
+           defaults={"self_loops": True, "jk": "cat"}),
+    Family("mixhop", "MixHop: [X W0 || A_hat X W1 || A_hat^2 X W2] per layer",
+           lambda width, o: MixHopLayer(width), defaults={"self_loops": True}, min_width=3),
+)}
+
+
+def list_models() -> dict[str, Family]:
+    """All registered families by name."""
+    return dict(sorted(_FAMILIES.items()))
+
+
+def get_family(name: str) -> Family:
+    """The family ``name``; ``ValueError`` listing the choices otherwise."""
+    if name not in _FAMILIES:
+        raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(sorted(_FAMILIES))}")
+    return _FAMILIES[name]
+
+
+def resolve_model_options(name: str, **options: Any) -> dict[str, Any]:
+    """Every option of family ``name``, checked, with defaults filled in.
+
+    Raises ``ValueError`` for an unknown option (listing the known ones) or a bad value.
+    """
+    params = get_family(name).options()
+    known = {p.name: p for p in params}
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ValueError(f"unknown option(s) {', '.join(unknown)} for model {name!r}; "
+                         f"its options are: {', '.join(known)}")
+    resolved = {p.name: p.check(options.get(p.name, p.default)) for p in params}
+    if name == "sign" and resolved["residual"]:
+        raise ValueError("residual=True is invalid for model 'sign': its hops are not "
+                         "stacked layers; expected residual=False")
+    return resolved
+
+
+def make_model(name: str, task_info: TaskInfo, depth: int, width: int | None = None,
+               **options: Any) -> DepthModel:
+    """A ``name`` network of ``depth`` layers for ``task_info``.
+
+    ``depth`` >= 0 (0: no message passing). Give ``width`` or the option ``param_budget``
+    (then the width is chosen by models.budget.width_for_budget and the model's ``width``
+    attribute holds it).
+    Raises ``ValueError`` naming the bad name, option, depth or width.
+    """
+    family = get_family(name)
+    resolved = resolve_model_options(name, **options)
+    depth = _as_int("depth", depth, 0)
+    step = family.width_step(resolved)
+    budget = resolved["param_budget"]
+    if budget is not None:
+        if width is not None:
+            raise ValueError(f"width={width!r} and param_budget={budget} are both given: "
+                             "expected one of them")
+        width = width_for_budget(
+            lambda w: count_parameters(_build(family, task_info, depth, w, resolved)),
+            budget, step, family.min_width)
+    width = _as_int("width", width, family.min_width)
+    if width % step:
+        raise ValueError(f"width={width} is invalid for model {name!r} with heads={step}: "
+                         f"expected a multiple of {step}")
+    return _build(family, task_info, depth, width, resolved)
+
+
+def _as_int(name: str, value: Any, minimum: int) -> int:
+    """``value`` as an int >= ``minimum`` (numpy integers accepted; bools and floats not)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name}={value!r} is invalid: expected an int >= {minimum}")
+    return int(value)
+
+
+def _build(family: Family, info: TaskInfo, depth: int, width: int,
+           options: dict[str, Any]) -> DepthModel:
+    return family.model_class(family.name, info, depth, width,
+                              lambda: family.layer(width, options), options)
