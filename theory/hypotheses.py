@@ -412,15 +412,28 @@ def _seed_spread(rows: pd.DataFrame, quantity: pd.Series) -> list[dict[str, Any]
     return table[[c for c in shown] + ["mean", "std", "n"]].to_dict(orient="records")
 
 
+def _group_columns(h: TrendClaim, data: pd.DataFrame) -> list[str]:
+    """``h.group_by`` with each ``prefix.*`` entry expanded to the columns of that prefix
+    that are not a function of ``over`` (``_x``) in ``data``. Raises ``ValueError`` for a
+    named column the table lacks."""
+    columns: list[str] = []
+    for entry in h.group_by:
+        if entry.endswith(".*"):
+            columns += [c for c in data.columns if c.startswith(entry[:-1])
+                        and data.groupby("_x")[c].nunique(dropna=False).max() > 1]
+        elif entry in data.columns:
+            columns.append(entry)
+        else:
+            raise ValueError(f"hypothesis {h.name!r}: group_by column {entry!r} is not in the "
+                             f"results table")
+    return list(dict.fromkeys(columns))
+
+
 def _check_trend(h: TrendClaim, frame: pd.DataFrame, theory: TheoryValues) -> Verdict:
     rows = select(frame, h.filter, theory)
     matched = len(rows)
     if matched == 0:
         return _inconclusive(h, "no row matches the filter")
-    missing = [c for c in h.group_by if c not in rows.columns]
-    if missing:
-        raise ValueError(f"hypothesis {h.name!r}: group_by column(s) {', '.join(missing)} not in "
-                         f"the results table")
     y = pd.to_numeric(resolve_column(rows, h.quantity, theory, _split_of(h.quantity)), errors="coerce")
     x = pd.to_numeric(resolve_column(rows, h.over, theory), errors="coerce")
     usable = x.notna() & y.notna()
@@ -428,13 +441,14 @@ def _check_trend(h: TrendClaim, frame: pd.DataFrame, theory: TheoryValues) -> Ve
         return _inconclusive(h, f"none of the {matched} matching rows has both {h.quantity} "
                                 f"and {h.over}", matched)
     data = rows[usable].assign(_x=x[usable], _y=y[usable])
-    groups = list(data.groupby(list(h.group_by), dropna=False, sort=True))
+    keys = _group_columns(h, data)
+    groups = list(data.groupby(keys, dropna=False, sort=True)) if keys else [((), data)]
     stats = h.statistics
     testable = sum(g["_x"].nunique() >= stats.min_levels for _, g in groups)
     alpha = 1.0 - _per_test_confidence(stats, testable)
     records = []
     for _, group in groups:
-        record = group.iloc[0][list(h.group_by)].to_dict()
+        record = group.iloc[0][keys].to_dict()
         means = group.groupby("_x")["_y"].mean()
         record.update(levels=int(group["_x"].nunique()), n=len(group),
                       means=", ".join(f"{k:g}: {v:.4g}" for k, v in means.items()))

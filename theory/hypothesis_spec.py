@@ -26,7 +26,9 @@ A TOML file holds one or more ``[[hypothesis]]`` tables::
 
 A trend hypothesis (``kind = "trend"``) claims ``quantity`` falls (``direction =
 "decreasing"``, default) or rises as ``over`` (default "radius") grows, within each group of
-rows sharing ``group_by`` (default task, model, width, model_options); statistics keys
+rows sharing ``group_by`` (default: task, model, width and every ``task.``, ``model.`` and
+``train.`` column not determined by ``over``; an entry ``"prefix.*"`` stands for the
+columns of that prefix that are not a function of ``over``); statistics keys
 ``confidence`` (one-sided Spearman test at level 1 - confidence), ``correction`` and
 ``min_levels`` (distinct values of ``over`` a group needs, default 3).
 
@@ -66,7 +68,7 @@ DERIVED_QUANTITIES = {
     "countable": "whether message passing can count the motif-count row's pattern "
                  "(theory.countability; null for other tasks)",
 }
-DEFAULT_GROUP_BY = ("task", "model", "width", "model_options")
+DEFAULT_GROUP_BY = ("task", "model", "width", "task.*", "model.*", "train.*")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ deterministic in those three) and the values are cached per dataset, so a table 
 runs on a few datasets generates each dataset once. The values, by the names hypotheses use
 (``theory.hypothesis_spec.THEORY_VALUES``):
 
-- ``ceiling``: ``theory.ceiling.mp_ceiling(ds, depth)[split]``;
+- ``ceiling``: ``theory.ceiling.mp_ceiling(ds, rounds)[split]`` with ``rounds`` the row's
+  depth, plus one for ``DEGREE_WEIGHTED`` families;
 - ``smoothing_rate``: ``lambda^2`` with ``lambda = theory.smoothing.oono_suzuki_lambda`` of
   the graphs holding test examples (the graphs the ``energy`` column is measured on); NaN
   when those edges are not symmetric (the rate is a theorem about undirected graphs);
@@ -27,6 +28,12 @@ from tasks.dataset import TaskDataset
 
 DatasetKey = tuple[str, str, int]
 KEY_COLUMNS = ("task", "task_params", "data_seed")
+# Families whose layers weight a message by its sender's degree (GCN's 1/sqrt(d_u d_v),
+# SIGN's powers of the same matrix): L layers see the degrees of nodes L hops away, one
+# round of structure beyond the L-round in-neighbour colour, so their ceiling is taken
+# after L + 1 rounds (a valid bound on undirected graphs; on directed ones the sender's
+# out-degree matters, which depthlab's trees keep uniform).
+DEGREE_WEIGHTED = ("gcn", "sign")
 
 
 def regenerate(task: str, params: dict, data_seed: int) -> TaskDataset:
@@ -99,11 +106,13 @@ class TheoryValues:
 
     def column(self, name: str, rows: pd.DataFrame, split: str = "test") -> pd.Series:
         """The theory value ``name`` for every row of ``rows`` (float, NaN where it does not
-        apply). ``split`` selects the ceiling's split. Raises ``ValueError`` for an unknown
+        apply). ``split`` selects the ceiling's split; the ceiling also reads the columns
+        ``depth`` and ``model``. Raises ``ValueError`` for an unknown
         name."""
         keys = dataset_keys(rows)
         if name == "ceiling":
-            values = [self.ceiling(k, d, split) for k, d in zip(keys, rows["depth"])]
+            rounds = rows["depth"].astype(int) + rows["model"].isin(DEGREE_WEIGHTED).astype(int)
+            values = [self.ceiling(k, d, split) for k, d in zip(keys, rounds)]
         elif name == "smoothing_rate":
             values = [self.smoothing_rate(k) for k in keys]
         elif name == "min_width":

@@ -147,6 +147,16 @@ def test_trend_per_group_with_bonferroni():
     assert "no significant trend" in check(claim, frame(*flat), THEORY).reason
 
 
+def test_trend_default_groups_split_on_parameters_independent_of_the_radius():
+    rows = [row(radius=r, seed=s, train_acc=1.0 - 0.1 * r * k, **{"task.radius": r, "task.sources": k})
+            for r in (2, 3, 4) for k in (1, 2) for s in range(2)]
+    verdict = check(TrendClaim("t", "train_acc"), frame(*rows), THEORY)
+    assert len(verdict.evidence) == 2
+    assert "task.sources" in verdict.evidence.columns and "task.radius" not in verdict.evidence.columns
+    with pytest.raises(ValueError, match="group_by column 'optimiser' is not in the results table"):
+        check(TrendClaim("t", "train_acc", group_by=("optimiser",)), frame(*rows), THEORY)
+
+
 def test_all_of_skips_parts_without_evidence():
     table = frame(row(test_acc=0.2))
     holds = Comparison("acc", "test_acc", "<=", 0.5, 0.0)
