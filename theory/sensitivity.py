@@ -156,7 +156,8 @@ def model_sensitivity(model, batch, target: int, layer: int | None = None) -> Se
     ``model.propagate`` (``layer`` defaults to ``model.depth``), ``target`` a node id of
     the batched graph (e.g. ``int(batch.readout[0])`` for a node-level example).
 
-    ``A_hat`` is built from ``graph``'s edges and follows the model's ``self_loops``
+    Pass the model in eval mode (dropout makes the Jacobian random; no bound is given for a
+    training-mode model with dropout). ``A_hat`` is built from ``graph``'s edges and follows the model's ``self_loops``
     option (with ``fully_adjacent_last`` the last layer's graph differs from it and no
     bound is given). Raises ``ValueError`` for a layer
     outside ``[0, depth]`` or a bad target.
