@@ -30,7 +30,7 @@ import numpy as np
 from tasks.bfs import hop_distances
 from tasks.params import Param
 from tasks.registry import Generated, TaskSpec, register
-from tasks.splits import stratified_split
+from tasks.splits import check_fractions, stratified_split
 from tasks.tiling import tile_template
 
 NAME = "grid-chain"
@@ -80,16 +80,24 @@ def ring_counts(rows: np.ndarray, cols: np.ndarray, height: int, width: int,
             + _row_ring(col, width, np.minimum(height - 1 - row, radius), radius))
 
 
-def _representatives(size: int, radius: int) -> np.ndarray:
-    """Indices covering every distinct (min(i, radius), min(size-1-i, radius)) along an axis
-    of ``size``: the ring count depends on a row or column only through that pair."""
-    near = np.arange(radius + 2)
-    return np.unique(np.clip(np.concatenate((near, size - 1 - near)), 0, size - 1))
+def _candidates(size: int, radius: int) -> np.ndarray:
+    """Rows (or columns) among which the ring count of a grid with ``size`` rows (columns)
+    peaks, for any fixed column (row).
+
+    Along a column the count is f(min(i, radius)) + f(min(size-1-i, radius)) + const, where
+    f(s) adds, per row offset t = 1..s, the nodes at column offset radius - t; these
+    increments grow with t for t < radius. So between the breakpoints radius-1, radius,
+    size-radius, size-1-radius the count is convex in i and peaks at an end of each piece.
+    The same holds along a row (the grid transposed), so the maximum over all nodes is the
+    maximum over these candidates in both directions.
+    """
+    ends = [0, radius - 1, radius, size - radius, size - 1 - radius, size - 1]
+    return np.unique(np.clip(ends, 0, size - 1))
 
 
 def max_ring_count(height: int, width: int, radius: int) -> int:
-    """The most nodes at distance ``radius`` that any node of the grid has; O(radius**2)."""
-    return int(ring_counts(_representatives(height, radius), _representatives(width, radius),
+    """The most nodes at distance ``radius`` that any node of the grid has, in O(1)."""
+    return int(ring_counts(_candidates(height, radius), _candidates(width, radius),
                            height, width, radius).max())
 
 
@@ -120,11 +128,7 @@ def check(params: dict[str, Any]) -> None:
     """Reject grids where no node has ``sources`` nodes at distance ``radius`` (naming what
     would be feasible), and train_fraction + val_fraction > 1 or train_fraction = 0."""
     radius, height, width, k = (params[p] for p in ("radius", "height", "width", "sources"))
-    if params["train_fraction"] <= 0 or params["train_fraction"] + params["val_fraction"] > 1:
-        raise ValueError(
-            f"train_fraction={params['train_fraction']!r}, val_fraction="
-            f"{params['val_fraction']!r} are invalid: expected train_fraction > 0 and "
-            "train_fraction + val_fraction <= 1")
+    check_fractions(params["train_fraction"], params["val_fraction"])
     least = feasible_width(height, radius, k)
     if least is None:
         most = max_ring_count(height, 2 * radius + 1, radius)
@@ -162,12 +166,13 @@ def ring_offsets(height: int, width: int, radius: int) -> tuple[np.ndarray, np.n
 
 
 def estimate_bytes(params: dict[str, Any]) -> int:
-    """Bytes held while generating: the saved arrays, the source draw, and with shortcuts
-    the edge insertion copies and the search's adjacency (expected shortcut count + 10%)."""
+    """Bytes held while generating, from closed forms (nothing allocated): the saved
+    arrays, the source draw, and with shortcuts the edge insertion copy and the search's
+    adjacency (expected shortcut count + 10%)."""
     height, width, m = params["height"], grid_width(params), params["num_examples"]
     nodes = m * height * width
-    edges = m * len(template_edges(height, width)[0])
-    offsets = len(ring_offsets(height, width, params["radius"])[0])
+    edges = m * 2 * (height * (width - 1) + width * (height - 1))
+    offsets = 4 * min(params["radius"], height - 1) + 2
     total = nodes * 16 + edges * 16 + (m + 1) * 16 + m * 33
     total += m * offsets * 32 + m * params["sources"] * 24
     if params["shortcut_p"] > 0:
@@ -197,17 +202,16 @@ def _shortcuts(m: int, height: int, width: int, p: float,
     return src[first], dst[first]
 
 
-def _insert_sorted(src: np.ndarray, dst: np.ndarray, template: tuple[np.ndarray, np.ndarray],
-                   n: int, new_src: np.ndarray, new_dst: np.ndarray, m: int):
-    """Merge sorted ``new`` edges into the tiled, per-graph sorted edges; returns
-    (src, dst, edge_ptr)."""
+def _insertion_points(template: tuple[np.ndarray, np.ndarray], n: int, new_src: np.ndarray,
+                      new_dst: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where sorted edges ``new`` go among the tiled, per-graph sorted template edges (for
+    ``np.insert``), and the resulting ``edge_ptr``."""
     keys = template[0] * n + template[1]
     graph = new_src // n
     position = graph * len(keys) + np.searchsorted(keys, (new_src % n) * n + new_dst % n)
-    extra = np.bincount(graph, minlength=m)
     edge_ptr = np.arange(m + 1, dtype=np.int64) * len(keys)
-    edge_ptr[1:] += np.cumsum(extra)
-    return np.insert(src, position, new_src), np.insert(dst, position, new_dst), edge_ptr
+    edge_ptr[1:] += np.cumsum(np.bincount(graph, minlength=m))
+    return position, edge_ptr
 
 
 def generate(params: dict[str, Any], rng: np.random.Generator) -> Generated:
@@ -242,7 +246,9 @@ def generate(params: dict[str, Any], rng: np.random.Generator) -> Generated:
     example_radius = np.full(m, radius, dtype=np.int64)
     if params["shortcut_p"] > 0:
         new_src, new_dst = _shortcuts(m, height, width, params["shortcut_p"], rng)
-        src, dst, edge_ptr = _insert_sorted(src, dst, template, n, new_src, new_dst, m)
+        position, edge_ptr = _insertion_points(template, n, new_src, new_dst, m)
+        src = np.insert(src, position, new_src)
+        dst = np.insert(dst, position, new_dst)
         dist = hop_distances(src, dst, m * n, node_ptr[:-1] + target, max_hops=radius)
         example_radius = dist[node_ptr[:-1] + source[np.arange(m), query - 1]]
     return Generated(level="node", num_classes=params["classes"], arrays={

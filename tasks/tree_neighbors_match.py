@@ -34,8 +34,8 @@ ENUMERATE_LEAVES = 8
 FACTORIAL_EXCEEDS_ANY_CAP = 20
 
 PARAMS = (
-    Param("radius", "int", 4, "tree depth, which is the required radius", low=2),
-    Param("arity", "int", 2, "children per inner node", low=2),
+    Param("radius", "int", 4, "tree depth, which is the required radius", low=2, high=16),
+    Param("arity", "int", 2, "children per inner node", low=2, high=256),
     Param("max_permutations", "int", 1000, "cap on the number of leaf-value permutations",
           low=1),
     Param("max_examples", "int", 32000, "cap on the number of examples (graphs)", low=1),
@@ -91,8 +91,8 @@ def template_edges(params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def check(params: dict[str, Any]) -> None:
-    """Reject trees with more than 2**16 leaves, caps allowing no example, and a
-    ``train_fraction`` of exactly 0 or 1."""
+    """Reject trees with more than 2**16 leaves (arity**radius), caps allowing no example,
+    and a ``train_fraction`` of exactly 0 or 1."""
     leaves = num_leaves(params)
     if leaves > MAX_LEAVES:
         raise ValueError(
@@ -112,8 +112,9 @@ def estimate_bytes(params: dict[str, Any]) -> int:
     split's temporaries."""
     leaves = num_leaves(params)
     graphs = num_permutations(params) * leaves
-    nodes = graphs * num_tree_nodes(params)
-    edges = graphs * len(template_edges(params)[0])
+    n = num_tree_nodes(params)
+    nodes = graphs * n
+    edges = graphs * (2 * n - 1 if params["self_loops"] else n - 1)
     graph_arrays = nodes * 2 * 8 + edges * 2 * 8 + (graphs + 1) * 2 * 8
     example_arrays = graphs * (4 * 8 + 1)
     table = math.factorial(leaves) * leaves * 8 if leaves <= ENUMERATE_LEAVES else 0

@@ -14,6 +14,8 @@ def test_multi_source_distances_match_networkx_on_a_random_digraph():
     assert dist.tolist() == [expected.get(v, -1) for v in range(300)]
     capped = hop_distances(src, dst, 300, sources, max_hops=2)
     assert capped.tolist() == [d if d <= 2 else -1 for d in dist.tolist()]
+    shuffled = np.random.default_rng(0).permutation(len(src))  # the unsorted-src path
+    assert np.array_equal(hop_distances(src[shuffled], dst[shuffled], 300, sources), dist)
 
 
 def test_edges_are_followed_in_their_direction():

@@ -4,7 +4,8 @@ import pytest
 
 from radius_oracle import ball, feature_view, independence_pvalue, solve, views
 from tasks import make_task, resolve_params
-from tasks.grid_chain import feasible_width, grid_width, ring_counts, template_edges
+from tasks.grid_chain import (feasible_width, grid_width, max_ring_count, ring_counts,
+                               template_edges)
 
 
 def lattice(height, width):
@@ -52,6 +53,15 @@ def test_ring_counts_and_feasible_width_match_networkx():
                     for w in range(1, 3 * radius)]
             least = next((w + 1 for w, c in enumerate(best) if c >= k), None)
             assert feasible_width(height, radius, k) == least
+
+
+def test_max_ring_count_over_candidates_is_the_maximum_over_all_nodes():
+    for height in range(1, 14):
+        for width in range(height, 14):
+            for radius in range(1, 16):
+                counts = ring_counts(np.arange(height), np.arange(width), height, width, radius)
+                assert max_ring_count(height, width, radius) == counts.max()
+                assert max_ring_count(width, height, radius) == counts.max()
 
 
 def test_default_width_is_the_smallest_feasible():
