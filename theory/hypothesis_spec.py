@@ -58,7 +58,8 @@ THEORY_VALUES = {
                "reach on the quantity's split (theory.ceiling.mp_ceiling)",
     "smoothing_rate": "lambda^2, Oono & Suzuki's lambda of the test graphs (Cai & Wang's "
                       "per-layer energy contraction; null for directed graphs)",
-    "min_width": "Alon & Yahav's least width that can fit the task (theory.bottleneck)",
+    "min_width": "Alon & Yahav's least width that can tell apart the leaf arrangements of "
+                 "the training set (tree-neighbors-match; theory.bottleneck)",
 }
 DERIVED_QUANTITIES = {
     "energy_rate": "(E_L / E_0)^(1/L): geometric-mean per-layer ratio of the energy column",

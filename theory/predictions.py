@@ -11,9 +11,13 @@ runs on a few datasets generates each dataset once. The values, by the names hyp
 - ``smoothing_rate``: ``lambda^2`` with ``lambda = theory.smoothing.oono_suzuki_lambda`` of
   the graphs holding test examples (the graphs the ``energy`` column is measured on); NaN
   when those edges are not symmetric (the rate is a theorem about undirected graphs);
-- ``min_width``: ``theory.bottleneck`` 's least width for the dataset;
-- ``countable`` (a derived column): whether ``theory.countability`` says message passing
-  can count a motif-count row's pattern; NaN for other tasks.
+- ``min_width`` (tree-neighbors-match only, NaN otherwise): Alon & Yahav's least width
+  (``theory.bottleneck.min_width`` with ``FLOAT_BITS`` bits per float) for the leaf
+  arrangements the training split holds: ``2^(bits d)`` states must tell apart
+  ``min(A(r, m), P)`` arrangements, A the full problem's count and P the distinct leaf-value
+  permutations among the training graphs (a capped training set needs fewer than A);
+- ``countable`` (a derived column): ``theory.countability.mp_countability(pattern,
+  induced).countable`` for motif-count rows; None for other tasks.
 """
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ KEY_COLUMNS = ("task", "task_params", "data_seed")
 # after L + 1 rounds (a valid bound on undirected graphs; on directed ones the sender's
 # out-degree matters, which depthlab's trees keep uniform).
 DEGREE_WEIGHTED = ("gcn", "sign")
+FLOAT_BITS = 32
 
 
 def regenerate(task: str, params: dict, data_seed: int) -> TaskDataset:
@@ -99,10 +104,8 @@ class TheoryValues:
         return self._cached("smoothing_rate", key, None, _test_graph_rate)
 
     def min_width(self, key: DatasetKey) -> float:
-        """Alon & Yahav's least width for the dataset (``theory.bottleneck``)."""
-        from theory.bottleneck import min_width
-
-        return self._cached("min_width", key, None, lambda ds: float(min_width(ds)))
+        """Alon & Yahav's least width for the dataset's training set (module docstring)."""
+        return self._cached("min_width", key, None, training_min_width)
 
     def column(self, name: str, rows: pd.DataFrame, split: str = "test") -> pd.Series:
         """The theory value ``name`` for every row of ``rows`` (float, NaN where it does not
@@ -147,17 +150,39 @@ def _test_graph_rate(ds: TaskDataset) -> float:
     return oono_suzuki_lambda(src, dst, n) ** 2
 
 
+def training_permutations(ds: TaskDataset) -> np.ndarray:
+    """(P, leaves) distinct leaf-value sequences (in key order) of the tree-neighbors-match
+    graphs holding training examples; leaves are the nodes with a value (column 1) > 0."""
+    graphs = np.unique(ds.graph_id[ds.split_indices("train")])
+    owner = np.repeat(np.arange(ds.num_graphs), np.diff(ds.node_ptr))
+    leaf = (ds.x[:, 1] > 0) & np.isin(owner, graphs)
+    order = np.lexsort((ds.x[leaf, 0], owner[leaf]))
+    leaves = int(ds.params.get("arity", 2)) ** int(ds.params["radius"])
+    return np.unique(ds.x[leaf, 1][order].reshape(-1, leaves), axis=0)
+
+
+def training_min_width(ds: TaskDataset, bits: int = FLOAT_BITS) -> float:
+    """Least width d with ``2^(bits d) >= min(A(r, m), P)`` (module docstring); NaN for
+    tasks other than tree-neighbors-match."""
+    from theory.bottleneck import min_width
+
+    if ds.name != "tree-neighbors-match":
+        return float("nan")
+    full = min_width(int(ds.params["radius"]), int(ds.params.get("arity", 2)), bits)
+    sampled = len(training_permutations(ds))
+    return float(min(full, -(-max(sampled - 1, 0).bit_length() // bits)))
+
+
 def countable(rows: pd.DataFrame) -> pd.Series:
-    """Per row: True/False whether message passing can count the row's motif-count pattern
-    (``theory.countability``), NaN (None) for rows of other tasks."""
-    from theory.countability import mp_can_count
+    """Per row: whether message passing can count the row's motif-count pattern
+    (``theory.countability``), None for rows of other tasks."""
+    from theory.countability import mp_countability
 
     def verdict(task: str, params: str):
         if task != "motif-count":
             return None
         p = json.loads(params)
-        return bool(mp_can_count(p["pattern"], induced=p.get("induced", False),
-                                 level=p.get("level", "graph")))
+        return bool(mp_countability(p["pattern"], bool(p.get("induced", False))).countable)
 
     return pd.Series([verdict(t, p) for t, p in zip(rows["task"], rows["task_params"])],
                      index=rows.index, dtype=object)

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tasks import make_task, resolve_params
 from tasks.dataset import TaskDataset
+from theory.ceiling import mp_ceiling
 from theory.hypotheses import (
     INCONCLUSIVE,
     REFUTED,
@@ -28,7 +30,7 @@ from theory.hypothesis_spec import (
     Statistics,
     TrendClaim,
 )
-from theory.predictions import TheoryValues
+from theory.predictions import TheoryValues, training_min_width, training_permutations
 from theory.smoothing import oono_suzuki_lambda
 from theory.statistics import bonferroni, mean_interval, wilson_interval
 
@@ -223,3 +225,67 @@ def test_resolve_hypotheses(tmp_path):
         resolve_hypotheses("nonsense")
     with pytest.raises(FileNotFoundError):
         resolve_hypotheses(str(tmp_path / "absent.toml"))
+
+
+def test_ceiling_is_one_round_deeper_for_degree_weighted_families():
+    """Targets 0 and 2 each have one neighbour with the same feature, of degree 1 and 3:
+    1-WL after one round cannot tell them apart (ceiling 1/2), GCN's first layer weighs the
+    neighbour by 1/sqrt(degree) and can, so its ceiling is taken after two rounds (1)."""
+    u, v = np.array([0, 2, 3, 3]), np.array([1, 3, 4, 5])
+    src, dst = np.concatenate([u, v]), np.concatenate([v, u])
+    ds = TaskDataset(name="hand", params={}, seed=0, level="node", num_classes=2,
+                     node_ptr=np.array([0, 6]), edge_ptr=np.array([0, 8]), src=src, dst=dst,
+                     x=np.zeros((6, 1), dtype=np.int64), graph_id=np.array([0, 0]),
+                     target=np.array([0, 2]), y=np.array([0, 1]),
+                     split=np.array([2, 2], dtype=np.int8), radius=np.array([2, 2]))
+    theory = TheoryValues(lambda task, params, seed: ds)
+    table = frame(row(model="gin", depth=1), row(model="gcn", depth=1), row(model="sign", depth=1))
+    assert resolve_column(table, "ceiling", theory).tolist() == [0.5, 1.0, 1.0]
+
+
+def tnm_rows(**fields) -> dict:
+    params = resolve_params("tree-neighbors-match", radius=2)
+    return row(task="tree-neighbors-match", task_params=json.dumps(params, sort_keys=True),
+               radius=2, chance=0.25, n_test=len(tnm().split_indices("test")), **fields)
+
+
+def tnm() -> TaskDataset:
+    return make_task("tree-neighbors-match", seed=0, radius=2)
+
+
+def test_radius_builtin_on_a_regenerated_tree_task():
+    ceiling = mp_ceiling(tnm(), 1)["test"]
+    assert ceiling < 0.8
+    table = frame(tnm_rows(model="gin", depth=1, test_acc=1.0),
+                  tnm_rows(model="gin", depth=1, test_acc=0.25, seed=1),
+                  tnm_rows(model="gcn", depth=1, test_acc=1.0),
+                  tnm_rows(model="gin", depth=2, test_acc=1.0),
+                  tnm_rows(model="mixhop", depth=1, test_acc=1.0))
+    verdict = check(builtin_hypotheses()["radius"], table)
+    accuracy = verdict.parts[0]
+    assert accuracy.matched == 3                         # depth < radius, one-hop families
+    assert accuracy.evidence["status"].tolist() == ["violates", "consistent", "vacuous"]
+    assert accuracy.evidence["theory"].tolist()[:2] == [ceiling, ceiling]
+    assert accuracy.evidence["theory"].tolist()[2] == mp_ceiling(tnm(), 2)["test"] == 1.0
+    assert verdict.status == REFUTED and verdict.statistics["parts_without_evidence"] == ["radius/mse"]
+    fair = check(builtin_hypotheses()["radius"], table.iloc[1:])
+    assert fair.status == SUPPORTED
+
+
+def test_training_min_width_counts_the_training_arrangements():
+    ds = tnm()
+    assert len(training_permutations(ds)) == 24        # r = 2 holds all 4! permutations
+    assert training_min_width(ds) == 1.0
+    assert training_min_width(ds, bits=1) == 2.0       # A(2, 2) = 4!/2^3 = 3 < 24: 2 bits
+    r3 = make_task("tree-neighbors-match", seed=0, radius=3, max_permutations=20, max_examples=160)
+    assert len(training_permutations(r3)) == 20
+    assert training_min_width(r3, bits=1) == 5.0       # min(A = 315, P = 20): 5 bits
+    assert np.isnan(training_min_width(undirected_dataset()))
+
+
+def test_countable_reads_theory_countability():
+    table = frame(row(task="motif-count", task_params='{"pattern": "triangle", "induced": false}'),
+                  row(task="motif-count", task_params='{"pattern": "3-star", "induced": false}'),
+                  row(task="motif-count", task_params='{"pattern": "3-star", "induced": true}'),
+                  row())
+    assert resolve_column(table, "countable", THEORY).tolist() == [False, True, False, None]
