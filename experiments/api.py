@@ -155,11 +155,15 @@ class _ProgressBar:
         self._progress.stop()
 
 
+DEMO_METRICS = ("train_acc", "test_acc")
+
+
 def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | None = None,
          executor: str = "local", progress: bool = False, echo: Echo | None = None) -> dict[str, Path]:
     """Run ``spec`` into ``out/demo.db`` and write ``report.md``, ``report.csv``,
-    ``accuracy_vs_radius.png`` and ``depth_radius_heatmap.png`` to ``out``; return the
-    paths by name (``db``, ``report_md``, ``report_csv``, ``curves``, ``heatmap``)."""
+    ``accuracy_vs_radius.png`` and ``depth_radius_heatmap.png`` (train and test accuracy,
+    mean and std over seeds, per task and model) to ``out``; return the paths by name
+    (``db``, ``report_md``, ``report_csv``, ``curves``, ``heatmap``)."""
     from experiments.plots import plot_curves, plot_heatmap
     from experiments.results import render
 
@@ -169,9 +173,9 @@ def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | Non
              "heatmap": out / "depth_radius_heatmap.png"}
     sweep(spec, paths["db"], workers=workers, executor=executor, progress=progress, echo=echo)
     frame = results_frame(paths["db"])
-    table = aggregate(frame, x="radius", y="test_acc", by=["model"])
+    table = aggregate(frame, x="radius", y=DEMO_METRICS, by=["model"])
     paths["report_md"].write_text(render(table, "md"))
     paths["report_csv"].write_text(render(table, "csv"))
-    plot_curves(frame, paths["curves"], x="radius", y="test_acc", by=["model"])
-    plot_heatmap(frame, paths["heatmap"], y="test_acc", by=["model"])
+    plot_curves(frame, paths["curves"], x="radius", y=DEMO_METRICS, by=["model"])
+    plot_heatmap(frame, paths["heatmap"], y=DEMO_METRICS, by=["model"])
     return paths

@@ -36,7 +36,8 @@ def add_commands(subparsers) -> None:
         "against --x) and --heatmap (depth x radius); the suffix picks PNG or SVG.")
     _db_option(report)
     report.add_argument("--x", default="radius", help="x axis column (default radius)")
-    report.add_argument("--y", default="test_acc", help="metric column (default test_acc)")
+    report.add_argument("--y", default="test_acc",
+                        help="metric column(s), comma-separated (default test_acc)")
     report.add_argument("--by", default="model",
                         help="comma-separated columns, one curve per value (default model)")
     report.add_argument("--format", choices=("md", "csv", "json"), default="md")
@@ -129,11 +130,13 @@ def _report(args: argparse.Namespace) -> int:
     from experiments.plots import plot_curves, plot_heatmap
     from experiments.results import aggregate, render, results_frame
 
-    by = [column.strip() for column in args.by.split(",") if column.strip()]
+    by, ys = _columns(args.by), _columns(args.y)
     frame = results_frame(args.db)
     if frame.empty:
         raise ValueError(f"{args.db} has no finished runs to report")
-    table = aggregate(frame, x=args.x, y=args.y, by=by)
+    if not ys:
+        raise ValueError("--y is empty: give a metric column such as test_acc")
+    table = aggregate(frame, x=args.x, y=ys, by=by)
     text = render(table, "json" if args.json else args.format)
     if args.output is not None:
         args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -142,9 +145,9 @@ def _report(args: argparse.Namespace) -> int:
     else:
         print(text, end="" if text.endswith("\n") else "\n")
     if args.plot is not None:
-        _echo(f"wrote {plot_curves(frame, args.plot, x=args.x, y=args.y, by=by)}")
+        _echo(f"wrote {plot_curves(frame, args.plot, x=args.x, y=ys, by=by)}")
     if args.heatmap is not None:
-        _echo(f"wrote {plot_heatmap(frame, args.heatmap, y=args.y, by=by)}")
+        _echo(f"wrote {plot_heatmap(frame, args.heatmap, y=ys, by=by)}")
     return 0
 
 
@@ -175,6 +178,10 @@ def _demo(args: argparse.Namespace) -> int:
     for name, path in paths.items():
         console.print(f"  {name:<11} {path}")
     return 0
+
+
+def _columns(text: str) -> list[str]:
+    return [column.strip() for column in text.split(",") if column.strip()]
 
 
 def _pairs(items: list[str], flag: str) -> dict[str, object]:

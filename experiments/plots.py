@@ -1,8 +1,8 @@
 """Figures of a results table (matplotlib, Agg backend; the file suffix picks PNG or SVG).
 
-- :func:`plot_curves`: ``y`` against ``x`` with std error bars, one panel per task, one
-  curve per value of ``by`` (and of any other config field that splits the runs), and the
-  test chance level as a dashed line.
+- :func:`plot_curves`: ``y`` against ``x`` with std error bars, one panel per metric and
+  task, one curve per value of ``by`` (and of any other config field that splits the
+  runs), and the test chance level as a dashed line for accuracies.
 - :func:`plot_heatmap`: mean ``y`` over depth x radius, one panel per task and ``by`` value.
 """
 from __future__ import annotations
@@ -14,55 +14,62 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments.results import aggregate  # noqa: E402
+from experiments.results import aggregate, group_keys  # noqa: E402
 
 FIGURE_SUFFIXES = (".png", ".svg")
 PANEL_INCHES = 4.2
 
 
-def plot_curves(frame: pd.DataFrame, path: str | Path, x: str = "radius", y: str = "test_acc",
-                by: Sequence[str] = ("model",)) -> Path:
-    """Write the ``y``-vs-``x`` figure of ``frame`` (a results frame) to ``path``."""
+def plot_curves(frame: pd.DataFrame, path: str | Path, x: str = "radius",
+                y: str | Sequence[str] = "test_acc", by: Sequence[str] = ("model",)) -> Path:
+    """Write the ``y``-vs-``x`` figure of ``frame`` (a results frame) to ``path``: one
+    panel per metric and task."""
     path = _figure_path(path)
-    table = aggregate(frame, x=x, y=y, by=by)
-    curve_keys = [k for k in _curve_keys(table, ["task", *by, x], x, y) if k != "task"]
+    ys = [y] if isinstance(y, str) else list(y)
+    table = aggregate(frame, x=x, y=ys, by=by)
+    _, splitting = group_keys(frame, x, by)
+    curve_keys = [k for k in dict.fromkeys([*by, *splitting]) if k not in ("task", x)]
     tasks = sorted(table["task"].unique())
-    fig, axes = _panels(len(tasks))
-    for ax, task in zip(axes, tasks):
+    fig, axes = _panels(len(ys) * len(tasks), columns=len(tasks))
+    for ax, (metric, task) in zip(axes, [(m, t) for m in ys for t in tasks]):
         panel = table[table["task"] == task]
-        curves = panel.groupby(curve_keys, dropna=False, sort=True) if curve_keys else [(y, panel)]
+        curves = panel.groupby(curve_keys, dropna=False, sort=True) if curve_keys else [(metric, panel)]
         for label, curve in curves:
             curve = curve.sort_values(x)
-            ax.errorbar(curve[x], curve[f"{y}_mean"], yerr=curve[f"{y}_std"].fillna(0),
+            ax.errorbar(curve[x], curve[f"{metric}_mean"], yerr=curve[f"{metric}_std"].fillna(0),
                         marker="o", capsize=3, label=_label(curve_keys, label))
         chance = panel.groupby(x)["chance"].mean().dropna()
-        if y.endswith("_acc") and len(chance):
+        if metric.endswith("_acc") and len(chance):
             ax.plot(chance.index, chance.values, "k--", linewidth=1, label="chance")
-        ax.set_title(task)
-        ax.set_xlabel(x)
-        ax.set_ylabel(f"{y} (mean ± std over seeds)")
-        if y.endswith("_acc"):
             ax.set_ylim(-0.02, 1.02)
+        ax.set_title(task)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel(x)
+        ax.set_ylabel(f"{metric} (mean ± std over seeds)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     return _save(fig, path)
 
 
-def plot_heatmap(frame: pd.DataFrame, path: str | Path, y: str = "test_acc",
+def plot_heatmap(frame: pd.DataFrame, path: str | Path, y: str | Sequence[str] = "test_acc",
                  by: Sequence[str] = ("model",)) -> Path:
-    """Write the depth x radius heatmap of mean ``y`` of ``frame`` to ``path``."""
+    """Write the depth x radius heatmap of mean ``y`` (one metric or several) of ``frame``
+    to ``path``: one panel per metric, task and ``by`` value."""
     path = _figure_path(path)
-    table = aggregate(frame, x="radius", y=y, by=[*by, "depth"])
-    panel_keys = _curve_keys(table, ["task", *by, "radius", "depth"], "radius", y)
-    panel_keys = ["task", *[k for k in panel_keys if k != "task"]]
+    ys = [y] if isinstance(y, str) else list(y)
+    by_depth = list(dict.fromkeys([*by, "depth"]))
+    table = aggregate(frame, x="radius", y=ys, by=by_depth)
+    _, splitting = group_keys(frame, "radius", by_depth)
+    panel_keys = [k for k in dict.fromkeys(["task", *by, *splitting]) if k not in ("radius", "depth")]
     groups = list(table.groupby(panel_keys, dropna=False, sort=True))
-    fig, axes = _panels(len(groups))
-    accuracy = y.endswith("_acc")
-    for ax, (label, panel) in zip(axes, groups):
-        grid = panel.pivot_table(index="depth", columns="radius", values=f"{y}_mean",
+    fig, axes = _panels(len(ys) * len(groups), columns=min(len(groups), 4))
+    for ax, (metric, (label, panel)) in zip(axes, [(m, g) for m in ys for g in groups]):
+        accuracy = metric.endswith("_acc")
+        grid = panel.pivot_table(index="depth", columns="radius", values=f"{metric}_mean",
                                  aggfunc="mean", dropna=False)
         image = ax.imshow(grid.values, origin="lower", aspect="auto", cmap="viridis",
                           vmin=0 if accuracy else None, vmax=1 if accuracy else None)
@@ -75,18 +82,8 @@ def plot_heatmap(frame: pd.DataFrame, path: str | Path, y: str = "test_acc",
         ax.set_xlabel("radius")
         ax.set_ylabel("depth")
         ax.set_title(_label(panel_keys, label), fontsize=9)
-        fig.colorbar(image, ax=ax, label=f"mean {y}")
+        fig.colorbar(image, ax=ax, label=f"mean {metric}")
     return _save(fig, path)
-
-
-def _curve_keys(table: pd.DataFrame, base: list[str], x: str, y: str) -> list[str]:
-    """``base`` without ``x`` plus every other group key that is not determined by
-    ``base`` (e.g. depth = r+1 follows from the radius and does not split a curve)."""
-    metric_columns = {"chance", f"{y}_mean", f"{y}_std", "n"}
-    others = [c for c in table.columns if c not in base and c not in metric_columns]
-    grouped = table.groupby(base, dropna=False)
-    splitting = [c for c in others if grouped[c].nunique(dropna=False).max() > 1]
-    return [c for c in base if c != x] + splitting
 
 
 def _label(keys: list[str], values) -> str:
@@ -96,8 +93,8 @@ def _label(keys: list[str], values) -> str:
     return ", ".join(parts) or str(values[0])
 
 
-def _panels(count: int):
-    columns = min(count, 3) or 1
+def _panels(count: int, columns: int):
+    columns = max(1, min(count, columns))
     rows = max(1, -(-count // columns))
     fig, axes = plt.subplots(rows, columns, figsize=(PANEL_INCHES * columns, 3.6 * rows),
                              squeeze=False)

@@ -26,7 +26,7 @@ FORMATS = ("md", "csv", "json")
 def run_row(key: str, status: str, config: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
     """One results-table row from a stored run (``record`` None for a failed run)."""
     task, model, train = config["task"], config["model"], config["train"]
-    options = {k: v for k, v in model.items() if k not in ("name", "depth", "width", "param_budget")}
+    options = {k: v for k, v in model.items() if k not in ("name", "depth", "width")}
     record = record or {}
     row: dict[str, Any] = {
         "key": key, "status": status, "task": task["name"],
@@ -41,8 +41,6 @@ def run_row(key: str, status: str, config: dict[str, Any], record: dict[str, Any
         **{f"train.{k}": v for k, v in train.items()},
         "seed": config["seed"],
     }
-    if "param_budget" in model:
-        row["param_budget"] = model["param_budget"]
     row.update({field: record.get(field) for field in RECORD_FIELDS})
     energy = record.get("energy")
     row["energy"] = None if energy is None else json.dumps(energy)
@@ -71,33 +69,53 @@ def frame_of(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
 
 def config_columns(frame: pd.DataFrame) -> list[str]:
     """The columns that identify a run's config, without the seeds and JSON duplicates."""
-    fixed = ["task", "model", "depth", "width", "param_budget"]
+    fixed = ["task", "model", "depth", "width"]
     prefixed = [c for c in frame.columns if c.startswith(("task.", "model.", "train."))]
     return [c for c in fixed if c in frame.columns] + prefixed
 
 
-def aggregate(frame: pd.DataFrame, x: str = "radius", y: str = "test_acc",
-              by: Sequence[str] = ("model",)) -> pd.DataFrame:
-    """Mean, std and n of ``y`` over seeds, one row per distinct config.
+def group_keys(frame: pd.DataFrame, x: str, by: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``(keys, splitting)`` for aggregating ``frame`` along ``x`` per ``by``.
 
-    Rows are grouped by ``task``, ``by``, ``x`` and every other config column that varies
-    in ``frame`` (so different configs are never averaged together); a config column that
-    does not vary is left out. Columns: the group keys, ``chance`` (mean), ``{y}_mean``,
-    ``{y}_std`` (sample std, NaN for n = 1) and ``n``. Raises ``ValueError`` naming an
-    unknown column.
+    ``splitting``: config columns (seeds excluded) that take several values within a
+    (task, by, x) cell, so averaging over them would mix configs. ``keys``: task, ``by``,
+    ``x``, ``splitting``, then the config columns fixed by (task, by, x) that still vary
+    along ``x`` (e.g. depth = r+1), shown but not splitting (a column equal to ``x`` is
+    left out).
     """
-    for name, column in [("x", x), ("y", y), *(("by", b) for b in by)]:
+    base = list(dict.fromkeys(["task", *by, x]))
+    candidates = [c for c in config_columns(frame) if c not in base]
+    cells = frame.groupby(base, dropna=False)
+    splitting = [c for c in candidates if cells[c].nunique(dropna=False).max() > 1]
+    along = frame.groupby(list(dict.fromkeys(["task", *by])), dropna=False)
+    shown = [c for c in candidates if c not in splitting
+             and along[c].nunique(dropna=False).max() > 1
+             and not frame[c].astype(str).equals(frame[x].astype(str))]
+    return base + splitting + shown, splitting
+
+
+def aggregate(frame: pd.DataFrame, x: str = "radius", y: str | Sequence[str] = "test_acc",
+              by: Sequence[str] = ("model",)) -> pd.DataFrame:
+    """Mean, std and n of ``y`` (one metric or several) over seeds, one row per config.
+
+    Rows are grouped by :func:`group_keys` (so different configs are never averaged
+    together). Columns: the group keys, ``chance`` (mean), ``{y}_mean`` and ``{y}_std``
+    (sample std, NaN for n = 1) per metric, and ``n`` (runs with the first metric).
+    Raises ``ValueError`` naming an unknown column.
+    """
+    ys = [y] if isinstance(y, str) else list(y)
+    for name, column in [("x", x), *(("y", c) for c in ys), *(("by", b) for b in by)]:
         if column not in frame.columns:
             raise ValueError(f"{name}={column!r} is not a results column; choose from: "
                              f"{', '.join(c for c in frame.columns if c not in ('key', 'energy'))}")
-    varying = [c for c in config_columns(frame) if frame[c].nunique(dropna=False) > 1]
-    keys = list(dict.fromkeys(["task", *by, x, *varying]))
-    values = pd.to_numeric(frame[y], errors="coerce")
-    data = frame[keys].assign(_y=values, _chance=pd.to_numeric(frame["chance"], errors="coerce"))
-    grouped = data.groupby(keys, dropna=False, sort=True)
-    table = grouped.agg(chance=("_chance", "mean"), mean=("_y", "mean"), std=("_y", "std"),
-                        n=("_y", "count")).reset_index()
-    return table.rename(columns={"mean": f"{y}_mean", "std": f"{y}_std"})
+    keys, _ = group_keys(frame, x, by)
+    numeric = {f"_{c}": pd.to_numeric(frame[c], errors="coerce") for c in ["chance", *ys]}
+    grouped = frame[keys].assign(**numeric).groupby(keys, dropna=False, sort=True)
+    stats = {"chance": ("_chance", "mean")}
+    for c in ys:
+        stats.update({f"{c}_mean": (f"_{c}", "mean"), f"{c}_std": (f"_{c}", "std")})
+    stats["n"] = (f"_{ys[0]}", "count")
+    return grouped.agg(**stats).reset_index()
 
 
 def render(table: pd.DataFrame, fmt: str) -> str:

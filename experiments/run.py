@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from typing import Any
 
 TASK_CACHE_SIZE = 4
@@ -35,12 +36,20 @@ def run_config(config: dict[str, Any]) -> dict[str, Any]:
     import models
 
     dataset = task_dataset(config["task"])
-    trained = models.train(dataset, dict(config["model"]), dict(config["train"]), int(config["seed"]))
+    train_config = {**config["train"], "threads": _threads()}
+    trained = models.train(dataset, dict(config["model"]), train_config, int(config["seed"]))
     record = trained.record.to_dict()
     record["radius"] = dataset.required_radius
     record["chance"] = dataset.chance_accuracy("test")
     record["energy"] = layer_energies(trained.model, dataset)
     return record
+
+
+def _threads() -> int:
+    """Threads for this run: ``OMP_NUM_THREADS`` as set by the executor, else every core."""
+    from experiments.executors import available_cores
+
+    return int(os.environ.get("OMP_NUM_THREADS") or available_cores())
 
 
 def layer_energies(model, dataset) -> list[float] | None:

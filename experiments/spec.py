@@ -44,10 +44,14 @@ SPEC_DIR = Path(__file__).parent / "specs"
 TOP_KEYS = ("description", "seeds", "data_seeds", "task", "model", "train")
 TASK_KEYS = ("name", "params")
 MODEL_KEYS = ("family", "depth", "width", "param_budget", "options")
-# Forward+backward node-layer updates per second at width 32 on one core (ENVIRONMENT.md
-# measured ~1.7e6 on 2 cores with GINConv; calibrated against `depthlab demo`).
-NODE_LAYER_UPDATES_PER_SECOND = 1.0e6
-RUN_OVERHEAD_SECONDS = 1.0
+MODEL_FIELDS = ("name", "depth", "width")
+# Cost model of one run on one core, per epoch and layer: a fixed cost per training step
+# plus a cost per node (training steps and evaluation passes), plus a fixed start-up.
+# Fitted (least squares) to the 48 runs of the quick spec at width 32, scaled from wall to
+# CPU seconds; good to a factor of about 2 (GAT's heads and early stopping vary).
+STEP_LAYER_SECONDS = 1.7e-3
+NODE_LAYER_SECONDS = 3.4e-6
+RUN_OVERHEAD_SECONDS = 1.5
 _DEPTH_RE = re.compile(r"^\s*(?:(\d+)\s*\*?\s*)?r\s*(?:([+-])\s*(\d+))?\s*$")
 
 
@@ -67,7 +71,8 @@ class SweepSpec:
 @dataclass(frozen=True)
 class Run:
     """One run: ``config`` = ``{"task": {"name", "params", "data_seed"}, "model":
-    {"name", "depth", "width" | "param_budget", **options}, "train": {...}, "seed"}``;
+    {"name", "depth", "width", **options}, "train": {...}, "seed"}``, with task params,
+    model options and train settings resolved (defaults filled; ``threads`` left out);
     ``key`` = :func:`config_key` (config); ``estimate_seconds`` is a rough cost."""
 
     key: str
@@ -154,16 +159,18 @@ def expand(spec: SweepSpec) -> list[Run]:
         for params in _resolved_task_grid(task)
         for data_seed in spec.data_seeds
     ]
-    train_grid = list(_product(spec.train))
+    train_grid = [_resolved_train(train, models) for train in _product(spec.train)]
     runs: list[Run] = []
     validated: set[str] = set()
     for task_config in task_configs:
         dataset = task_dataset(task_config)
         info = models.TaskInfo.from_dataset(dataset)
-        for model_config in _model_grid(spec.models, dataset.required_radius):
+        for model_config in _model_grid(spec.models, dataset.required_radius, models):
             signature = config_key({"info": repr(info), "model": model_config})
             if signature not in validated:
-                _validate_model(models, info, model_config)
+                options = {k: v for k, v in model_config.items() if k not in MODEL_FIELDS}
+                models.make_model(model_config["name"], info, model_config["depth"],
+                                  model_config["width"], **options)
                 validated.add(signature)
             for train_config in train_grid:
                 cost = _estimate_seconds(dataset, model_config, train_config)
@@ -179,8 +186,8 @@ def describe_estimate(runs: Iterable[Run], workers: int) -> str:
     runs = list(runs)
     total = sum(run.estimate_seconds for run in runs)
     wall = total / max(1, min(workers, len(runs) or 1))
-    return (f"{len(runs)} runs to do, about {total / max(1, len(runs)):.0f} s each: "
-            f"estimated {_duration(wall)} on {workers} worker(s)")
+    return (f"{len(runs)} runs to do, about {total / max(1, len(runs)):.0f} s each (up to "
+            f"the epoch limit): estimated {_duration(wall)} on {workers} worker(s)")
 
 
 def parse_depth(depth: Any, radius: int) -> int:
@@ -208,9 +215,10 @@ def _resolved_task_grid(task: dict[str, Any]) -> list[dict[str, Any]]:
     return [resolve_params(task["name"], **params) for params in _product(task.get("params", {}))]
 
 
-def _model_grid(model_tables: Iterable[dict[str, Any]], radius: int) -> list[dict[str, Any]]:
-    """Every model config of the spec at ``radius``; duplicates (e.g. depth 3 and "r" at
-    radius 3) kept once, in first-seen order."""
+def _model_grid(model_tables: Iterable[dict[str, Any]], radius: int, models) -> list[dict[str, Any]]:
+    """Every model config of the spec at ``radius``, resolved by
+    ``models.resolve_model_config`` (all options filled); duplicates (e.g. depth 3 and "r"
+    at radius 3) kept once, in first-seen order."""
     configs: dict[str, dict[str, Any]] = {}
     for table in model_tables:
         size_key = "width" if "width" in table else "param_budget"
@@ -218,22 +226,26 @@ def _model_grid(model_tables: Iterable[dict[str, Any]], radius: int) -> list[dic
                 **table.get("options", {})}
         for combo in _product(axes):
             combo["depth"] = parse_depth(combo["depth"], radius)
-            configs.setdefault(config_key(combo), combo)
+            resolved = models.resolve_model_config(combo)
+            configs.setdefault(config_key(resolved), resolved)
     return list(configs.values())
 
 
-def _validate_model(models_module, info, model_config: dict[str, Any]) -> None:
-    options = {k: v for k, v in model_config.items()
-               if k not in ("name", "depth", "width", "param_budget")}
-    width = model_config.get("width", 8)
-    models_module.make_model(model_config["name"], info, model_config["depth"], width, **options)
+def _resolved_train(train: dict[str, Any], models) -> dict[str, Any]:
+    """``train`` with every setting filled by ``models.resolve_train_config``, except
+    ``threads``, which the executor sets (workers x threads <= cores)."""
+    if "threads" in train:
+        raise ValueError("[train] threads is set by the executor (cores // workers); "
+                         "remove it from the spec")
+    resolved = models.resolve_train_config(train)
+    return {k: v for k, v in resolved.items() if k != "threads"}
 
 
 def _estimate_seconds(dataset, model_config: dict[str, Any], train_config: dict[str, Any]) -> float:
-    epochs = int(train_config.get("epochs", 100))
-    width = float(model_config.get("width", 32))
-    updates = epochs * dataset.num_nodes * max(1, model_config["depth"]) * max(1.0, width / 32)
-    return RUN_OVERHEAD_SECONDS + updates / NODE_LAYER_UPDATES_PER_SECOND
+    steps = -(-len(dataset.split_indices("train")) // train_config["batch_size"])
+    scale = max(1.0, float(model_config["width"] or 32) / 32)
+    per_layer = steps * STEP_LAYER_SECONDS + dataset.num_nodes * NODE_LAYER_SECONDS * scale
+    return RUN_OVERHEAD_SECONDS + train_config["epochs"] * model_config["depth"] * per_layer
 
 
 def _product(axes: dict[str, Any]) -> Iterable[dict[str, Any]]:
@@ -268,4 +280,6 @@ def _seed_list(value: Any, name: str, where: str) -> tuple[int, ...]:
 
 
 def _duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.1f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"

@@ -26,6 +26,12 @@ def fake_runs(n: int, seeds: int = 1, **train) -> list[Run]:
 
 def fake_run(config: dict) -> dict:
     train = config["train"]
+    gate = os.environ.get("FAKE_RUN_GATE")
+    if gate:
+        with open(os.path.join(gate, "started"), "a") as log:
+            log.write(f"{os.getpid()}\n")
+        while not os.path.exists(os.path.join(gate, "go")):
+            time.sleep(0.01)
     time.sleep(float(os.environ.get("FAKE_RUN_SLEEP", "0")))
     if train.get("crash"):
         os._exit(3)

@@ -24,9 +24,11 @@ def _stored(db):
     return rows
 
 
-def _sweep_process(db, n, sleep, workers, *extra):
+def _sweep_process(db, n, sleep, workers, *extra, gate=None):
     code = f"import sweep_fakes; sweep_fakes.main({[str(db), str(n), str(sleep), str(workers), *extra]!r})"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+    if gate is not None:
+        env["FAKE_RUN_GATE"] = str(gate)
     return subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -95,7 +97,13 @@ def test_sigkilled_sweep_resumes_without_loss_or_duplicates(tmp_path):
 def test_concurrent_sweeps_on_one_database_lose_and_duplicate_nothing(tmp_path):
     db = tmp_path / "shared.db"
     n = 12
-    procs = [_sweep_process(db, n, 0.05, 1), _sweep_process(db, n, 0.05, 1, "reverse")]
+    procs = [_sweep_process(db, n, 0.05, 1, gate=tmp_path),
+             _sweep_process(db, n, 0.05, 1, "reverse", gate=tmp_path)]
+    started = tmp_path / "started"
+    deadline = time.time() + 60
+    while time.time() < deadline and not (started.exists() and len(set(started.read_text().split())) >= 2):
+        time.sleep(0.05)
+    (tmp_path / "go").touch()  # both sweeps have a run in flight: from here they overlap
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()
@@ -103,4 +111,4 @@ def test_concurrent_sweeps_on_one_database_lose_and_duplicate_nothing(tmp_path):
     assert sorted(key for key, *_ in rows) == sorted(r.key for r in fake_runs(n))
     assert all(status == "finished" and attempts == 1 for _, status, _, attempts in rows)
     pids = {json.loads(record)["pid"] for _, _, record, _ in rows}
-    assert len(pids) >= 2, "both sweeps should have stored some runs"
+    assert len(pids) == 2, "both sweeps stored runs"
