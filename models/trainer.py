@@ -17,7 +17,8 @@ Every epoch, after the training steps, train accuracy (or MSE) is measured in ev
 the whole train split, and on the validation split if there is one. The selected model is
 the one of the epoch with the best validation score where the split has one (and training
 stops once it has not improved for ``patience`` epochs), else the best train score;
-``best_epoch`` names it, and the returned model and record's metrics are that epoch's.
+``best_epoch`` names it, and the returned model and record's metrics are that epoch's
+(``best_epoch`` 0, the initial weights, if no epoch scored better than -inf, e.g. all NaN).
 Same dataset, configs and seed give the same record (CPU; up to float tolerance):
 torch draws come from a generator seeded with ``seed`` inside models.run_scope, and the
 shuffling from ``numpy.random.default_rng(seed)``.
@@ -106,7 +107,7 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
         shuffler = np.random.default_rng(int(seed))
         schedule = ReferenceSchedule(tc["patience"], None if regression else 1.0)
         selection = Plateau()
-        best_epoch, best_state, curve = 0, None, []
+        best_epoch, best_state, curve = 0, copy.deepcopy(model.state_dict()), []
         for epoch in range(1, tc["epochs"] + 1):
             loss = _train_epoch(model, optimizer, dataset, shuffler.permutation(splits["train"]),
                                 tc["batch_size"], regression)
