@@ -1,0 +1,67 @@
+"""The message-passing ceiling: the best score any L-layer message-passing network can reach.
+
+An L-layer message-passing network (messages along ``src -> dst``) computes at a node a
+function of that node's 1-WL colour after L rounds (Xu et al. 2019; Morris et al. 2019);
+a graph-level readout is at most a function of the graph's multiset of such colours. So
+every prediction it makes is a function of the example's colour, and on a set S of examples
+
+    accuracy <= (1/|S|) * sum over colours c of max_y #{i in S : colour(i) = c, y_i = y}
+    MSE      >= (1/|S|) * sum over i in S of (y_i - mean{y_j : j in S, colour(j) = colour(i)})^2
+
+with equality for the best function of the colour (majority label, or mean target, per
+colour class). The split is used on its own: the ceiling on split S is computed from S's
+examples alone, i.e. it is what a network could reach on S if it fitted S perfectly up to
+what its colours can separate (an upper bound on its test score, not an estimate of it).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from theory.arguments import require_int
+from theory.wl import wl_colours, wl_graph_colours
+
+
+def example_colours(ds, depth: int) -> np.ndarray:
+    """(M,) colour of each example of TaskDataset ``ds`` after ``depth`` rounds.
+
+    Node-level: the target node's colour. Graph-level: the id of the graph's multiset of
+    node colours. Ids are comparable across the examples of ``ds``.
+    """
+    colours = wl_colours(ds, require_int("depth", depth, 0))
+    if ds.level == "node":
+        return colours[ds.target]
+    return wl_graph_colours(ds.node_ptr, colours)[ds.graph_id]
+
+
+def mp_ceiling(ds, depth: int) -> dict[str, float]:
+    """Best accuracy (classification) or least MSE (regression) of any ``depth``-layer
+    message-passing network on each split of ``ds`` with at least one example.
+
+    Returns ``{split name: value}`` in the order train, val, test. Raises ``ValueError``
+    for ``depth < 0``.
+    """
+    colours = example_colours(ds, depth)
+    out: dict[str, float] = {}
+    for split in ("train", "val", "test"):
+        idx = ds.split_indices(split)
+        if len(idx) == 0:
+            continue
+        if ds.is_regression:
+            out[split] = least_mse(colours[idx], ds.y[idx].astype(np.float64))
+        else:
+            out[split] = best_accuracy(colours[idx], ds.y[idx])
+    return out
+
+
+def best_accuracy(groups: np.ndarray, labels: np.ndarray) -> float:
+    """Accuracy of predicting, in each group, its most frequent label (non-empty input)."""
+    pairs, counts = np.unique(np.column_stack([groups, labels]), axis=0, return_counts=True)
+    starts = np.flatnonzero(np.concatenate([[True], pairs[1:, 0] != pairs[:-1, 0]]))
+    return float(np.maximum.reduceat(counts, starts).sum() / len(labels))
+
+
+def least_mse(groups: np.ndarray, targets: np.ndarray) -> float:
+    """Mean squared error of predicting, in each group, its mean target (non-empty input)."""
+    _, inverse = np.unique(groups, return_inverse=True)
+    means = np.bincount(inverse, weights=targets) / np.bincount(inverse)
+    return float(np.mean((targets - means[inverse]) ** 2))
