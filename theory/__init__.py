@@ -22,7 +22,23 @@ _THEORY_B_EXPORTS = {
 }
 # -- end theory-B -----------------------------------------------------------------------------
 
-_EXPORTS = {**_THEORY_B_EXPORTS}
+# -- theory-A: expressivity, receptive fields, bottleneck, curvature, resistance --------------
+_THEORY_A_EXPORTS = {
+    "wl_colours": "theory.wl", "wl_graph_colours": "theory.wl",
+    "mp_ceiling": "theory.ceiling", "example_colours": "theory.ceiling",
+    "mp_countability": "theory.countability", "Countability": "theory.countability",
+    "receptive_field_sizes": "theory.receptive_field",
+    "ball_size_formula": "theory.receptive_field", "ball_size": "theory.receptive_field",
+    "min_width": "theory.bottleneck", "tree_arrangements": "theory.bottleneck",
+    "log2_tree_arrangements": "theory.bottleneck",
+    "balanced_forman_curvature": "theory.curvature",
+    "effective_resistance": "theory.resistance",
+    "total_effective_resistance": "theory.resistance",
+    "read_edge_list": "theory.graph_input",
+}
+# -- end theory-A -----------------------------------------------------------------------------
+
+_EXPORTS = {**_THEORY_B_EXPORTS, **_THEORY_A_EXPORTS}
 __all__ = sorted(_EXPORTS)
 
 
