@@ -9,12 +9,13 @@ Comparison ``quantity op against (+/- tolerance)`` on the rows passing the filte
 - ``wilson`` (default for ``train_acc``/``val_acc``/``test_acc``): per row, a Wilson interval
   from ``round(acc * n)`` successes in ``n`` trials (``n_train``/``n_val``/``n_test``). A row
   *violates* the claim only if its whole interval lies beyond the limit (for ``<=``: the
-  lower bound exceeds ``against + tolerance``); it is *vacuous* if no accuracy in [0, 1]
-  could violate it (``against + tolerance >= 1`` for ``<=``), *thin* if ``n <
-  min_trials``, else *consistent*.
+  lower bound exceeds ``against + tolerance``); it is *thin* if ``n < min_trials``.
 - ``mean``: per config (rows equal in every config column but the training seed), a
-  Student-t interval of the mean over seeds; judged like a Wilson row, never vacuous.
+  Student-t interval of the mean over seeds, judged likewise.
 - ``exact``: per row, the value itself (a fact about that run, e.g. a training-set fit).
+
+With any method a row/config is *vacuous* when no value the quantity can take could
+violate the claim (an accuracy ``<= 1``, an MSE ``>= 0``), and *consistent* otherwise.
 
 The confidence is family-wise: with the Bonferroni correction (default) each of the m
 intervals has confidence ``1 - (1 - confidence)/m``. Verdict: *refuted* if any row/config
@@ -337,7 +338,7 @@ def _check_comparison(h: Comparison, frame: pd.DataFrame, theory: TheoryValues) 
     else:
         status = INCONCLUSIVE
         reason = (f"only {good} informative {unit} (min_rows {stats.min_rows}); "
-                  f"{counts.get(VACUOUS, 0)} vacuous (the limit allows every accuracy), "
+                  f"{counts.get(VACUOUS, 0)} vacuous (the limit allows every possible value), "
                   f"{counts.get(THIN, 0)} thin (fewer than {stats.min_trials} trials)")
     return Verdict(h.name, status, reason, describe(h), h.statement, matched, evidence,
                    theory_info, statistics)
@@ -359,12 +360,12 @@ def _row_evidence(rows, quantity, theta, h: Comparison, method: str) -> pd.DataF
                              f"{_split_of(h.quantity)} examples (n_{_split_of(h.quantity)}) in every row")
         successes = np.clip(np.round(value * trials), 0, trials)
         lower, upper = wilson_interval(successes, trials, _per_test_confidence(h.statistics, len(rows)))
-        vacuous = (low <= 0.0) & (high >= 1.0)
         thin = trials < h.statistics.min_trials
         evidence["trials"] = trials.astype(int)
     else:
         lower = upper = value
-        vacuous = thin = np.zeros(len(value), bool)
+        thin = np.zeros(len(value), bool)
+    vacuous = _vacuous(h.quantity, low, high)
     evidence["lower"], evidence["upper"] = lower, upper
     evidence["theory"], evidence["limit"] = theta.to_numpy(float), _limit_of(h, low, high)
     evidence["status"] = _status(lower, upper, low, high, vacuous, thin)
@@ -394,10 +395,22 @@ def _config_means(rows, quantity, theta, h: Comparison) -> pd.DataFrame:
     evidence = pd.DataFrame(records)
     low, high = _limits(h.op, evidence["theory"].to_numpy(float), h.tolerance)
     evidence["limit"] = _limit_of(h, low, high)
-    none = np.zeros(len(evidence), bool)
     evidence["status"] = _status(evidence["lower"].to_numpy(), evidence["upper"].to_numpy(),
-                                 low, high, none, none)
+                                 low, high, _vacuous(h.quantity, low, high),
+                                 np.zeros(len(evidence), bool))
     return evidence
+
+
+def _vacuous(quantity: str, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Where the limits admit every value the quantity can take: [0, 1] for accuracies,
+    [0, inf) for MSEs, error counts and energy quantities, unbounded otherwise."""
+    if ACCURACY.match(quantity):
+        least, most = 0.0, 1.0
+    elif quantity.endswith(("_mse", "_errors")) or quantity.startswith("energy_"):
+        least, most = 0.0, np.inf
+    else:
+        least, most = -np.inf, np.inf
+    return (low <= least) & (high >= most)
 
 
 def _seed_spread(rows: pd.DataFrame, quantity: pd.Series) -> list[dict[str, Any]]:

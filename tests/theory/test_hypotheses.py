@@ -81,6 +81,9 @@ def test_vacuous_thin_and_empty_evidence_are_inconclusive():
     nobody = check(Comparison("h", "test_acc", "<=", 0.5, 0.0, (Condition("model", "eq", "gat"),)),
                    table, THEORY)
     assert (nobody.status, nobody.matched, nobody.reason) == (INCONCLUSIVE, 0, "no row matches the filter")
+    at_zero = check(Comparison("h", "test_mse", ">=", 0.0, 1e-6, statistics=Statistics(method="exact")),
+                    frame(row(test_mse=0.3)), THEORY)
+    assert at_zero.status == INCONCLUSIVE and at_zero.evidence["status"].tolist() == ["vacuous"]
     no_values = check(Comparison("h", "test_mse", ">=", 0.0), table, THEORY)
     assert no_values.status == INCONCLUSIVE and "none of the 2 matching rows" in no_values.reason
 
