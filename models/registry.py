@@ -6,6 +6,9 @@ of none, batch, layer, pair, node], pairnorm_scale [1.0], dropout [0.0], activat
 fully_adjacent_last [False], self_loops [True for gcn, gat, mixhop, sign; False otherwise],
 param_budget [None: use the given width]. Family options: gat heads [4]. Family defaults:
 ggnn activation "identity" (its GRU is non-linear), sign jk "cat" (SIGN's concatenation).
+Widths: gat's must be a multiple of heads, mixhop's at least 3 (one column per power).
+Receptive field per layer: one hop, except mixhop (two: A_hat^2); sign's depth is its
+number of hops K.
 """
 from __future__ import annotations
 
