@@ -6,8 +6,9 @@ deterministic in those three) and the values are cached per dataset, so a table 
 runs on a few datasets generates each dataset once. The values, by the names hypotheses use
 (``theory.hypothesis_spec.THEORY_VALUES``):
 
-- ``ceiling``: ``theory.ceiling.mp_ceiling(ds, rounds)[split]`` with ``rounds`` the row's
-  depth, plus one for ``DEGREE_WEIGHTED`` families;
+- ``ceiling``: ``theory.ceiling.mp_ceiling(ds, depth)[split]``; for ``DEGREE_WEIGHTED``
+  families on the dataset with each node's out-degree appended to its features
+  (:func:`with_out_degree`);
 - ``smoothing_rate``: ``lambda^2`` with ``lambda = theory.smoothing.oono_suzuki_lambda`` of
   the graphs holding test examples (the graphs the ``energy`` column is measured on); NaN
   when those edges are not symmetric (the rate is a theorem about undirected graphs);
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -32,11 +34,10 @@ from tasks.dataset import TaskDataset
 
 DatasetKey = tuple[str, str, int]
 KEY_COLUMNS = ("task", "task_params", "data_seed")
-# Families whose layers weight a message by its sender's degree (GCN's 1/sqrt(d_u d_v),
-# SIGN's powers of the same matrix): L layers see the degrees of nodes L hops away, one
-# round of structure beyond the L-round in-neighbour colour, so their ceiling is taken
-# after L + 1 rounds (a valid bound on undirected graphs; on directed ones the sender's
-# out-degree matters, which depthlab's trees keep uniform).
+# Families whose layers weight a message u -> v by the sender's out-degree (GCN's
+# 1/sqrt(d_out(u) d_in(v)), SIGN's powers of the same matrix). In-neighbour 1-WL does not
+# see d_out(u); with it added to the initial colours, an L-layer network of these families
+# is again a function of the L-round colour, so their ceiling is computed that way.
 DEGREE_WEIGHTED = ("gcn", "sign")
 FLOAT_BITS = 32
 
@@ -90,12 +91,16 @@ class TheoryValues:
             self._values[slot] = compute(self.dataset(key))
         return self._values[slot]
 
-    def ceiling(self, key: DatasetKey, depth: int, split: str) -> float:
+    def ceiling(self, key: DatasetKey, depth: int, split: str, degree_weighted: bool = False) -> float:
         """Best accuracy (least MSE) of a depth-``depth`` message-passing network on
-        ``split`` of the dataset; NaN when the split is empty."""
+        ``split`` of the dataset (with out-degree features if ``degree_weighted``); NaN
+        when the split is empty."""
         from theory.ceiling import mp_ceiling
 
-        ceilings = self._cached("ceiling", key, int(depth), lambda ds: mp_ceiling(ds, int(depth)))
+        def compute(ds: TaskDataset) -> dict[str, float]:
+            return mp_ceiling(with_out_degree(ds) if degree_weighted else ds, int(depth))
+
+        ceilings = self._cached("ceiling", key, (int(depth), bool(degree_weighted)), compute)
         value = ceilings.get(split)
         return float("nan") if value is None else float(value)
 
@@ -114,8 +119,8 @@ class TheoryValues:
         name."""
         keys = dataset_keys(rows)
         if name == "ceiling":
-            rounds = rows["depth"].astype(int) + rows["model"].isin(DEGREE_WEIGHTED).astype(int)
-            values = [self.ceiling(k, d, split) for k, d in zip(keys, rounds)]
+            weighted = rows["model"].isin(DEGREE_WEIGHTED)
+            values = [self.ceiling(k, d, split, w) for k, d, w in zip(keys, rows["depth"], weighted)]
         elif name == "smoothing_rate":
             values = [self.smoothing_rate(k) for k in keys]
         elif name == "min_width":
@@ -124,6 +129,13 @@ class TheoryValues:
             raise ValueError(f"unknown theory value {name!r}; choose one of: ceiling, "
                              "smoothing_rate, min_width")
         return pd.Series(values, index=rows.index, dtype=float)
+
+
+def with_out_degree(ds: TaskDataset) -> TaskDataset:
+    """``ds`` with one more feature column: each node's out-degree (edges ``src -> dst``
+    leaving it), in ``x``'s dtype."""
+    degree = np.bincount(ds.src, minlength=ds.num_nodes).astype(ds.x.dtype)
+    return replace(ds, x=np.column_stack([ds.x, degree]))
 
 
 def split_graph_edges(ds: TaskDataset, split: str) -> tuple[np.ndarray, np.ndarray, int]:

@@ -30,7 +30,12 @@ from theory.hypothesis_spec import (
     Statistics,
     TrendClaim,
 )
-from theory.predictions import TheoryValues, training_min_width, training_permutations
+from theory.predictions import (
+    TheoryValues,
+    training_min_width,
+    training_permutations,
+    with_out_degree,
+)
 from theory.smoothing import oono_suzuki_lambda
 from theory.statistics import bonferroni, mean_interval, wilson_interval
 
@@ -230,10 +235,10 @@ def test_resolve_hypotheses(tmp_path):
         resolve_hypotheses(str(tmp_path / "absent.toml"))
 
 
-def test_ceiling_is_one_round_deeper_for_degree_weighted_families():
+def test_ceiling_sees_senders_degrees_for_degree_weighted_families():
     """Targets 0 and 2 each have one neighbour with the same feature, of degree 1 and 3:
-    1-WL after one round cannot tell them apart (ceiling 1/2), GCN's first layer weighs the
-    neighbour by 1/sqrt(degree) and can, so its ceiling is taken after two rounds (1)."""
+    1-WL after one round cannot tell them apart (ceiling 1/2); GCN's first layer weighs the
+    neighbour by 1/sqrt(degree) and can, and so can 1-WL with out-degree features (1)."""
     u, v = np.array([0, 2, 3, 3]), np.array([1, 3, 4, 5])
     src, dst = np.concatenate([u, v]), np.concatenate([v, u])
     ds = TaskDataset(name="hand", params={}, seed=0, level="node", num_classes=2,
@@ -244,6 +249,7 @@ def test_ceiling_is_one_round_deeper_for_degree_weighted_families():
     theory = TheoryValues(lambda task, params, seed: ds)
     table = frame(row(model="gin", depth=1), row(model="gcn", depth=1), row(model="sign", depth=1))
     assert resolve_column(table, "ceiling", theory).tolist() == [0.5, 1.0, 1.0]
+    assert with_out_degree(ds).x.tolist() == [[0, 1], [0, 1], [0, 1], [0, 3], [0, 1], [0, 1]]
 
 
 def tnm_rows(**fields) -> dict:
@@ -267,11 +273,11 @@ def test_radius_builtin_on_a_regenerated_tree_task():
     verdict = check(builtin_hypotheses()["radius"], table)
     accuracy = verdict.parts[0]
     assert accuracy.matched == 3                         # depth < radius, one-hop families
-    assert accuracy.evidence["status"].tolist() == ["violates", "consistent", "vacuous"]
-    assert accuracy.evidence["theory"].tolist()[:2] == [ceiling, ceiling]
-    assert accuracy.evidence["theory"].tolist()[2] == mp_ceiling(tnm(), 2)["test"] == 1.0
+    assert accuracy.evidence["status"].tolist() == ["violates", "consistent", "violates"]
+    # every non-root node of a tree has out-degree 1: GCN's ceiling is GIN's
+    assert accuracy.evidence["theory"].tolist() == [ceiling] * 3
     assert verdict.status == REFUTED and verdict.statistics["parts_without_evidence"] == ["radius/mse"]
-    fair = check(builtin_hypotheses()["radius"], table.iloc[1:])
+    fair = check(builtin_hypotheses()["radius"], table.iloc[[1, 3, 4]])
     assert fair.status == SUPPORTED
 
 
