@@ -48,18 +48,19 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
         if echo is not None:
             finished = sum(stored.get(run.key) == FINISHED for run in runs)
             failed = sum(stored.get(run.key) == FAILED for run in runs) if not retry_failed else 0
-            echo(f"{len(runs)} runs in the spec: {finished} already finished, {failed} failed "
-                 f"earlier (skipped{'' if failed == 0 else '; --retry-failed reruns them'}); "
-                 + describe_estimate(todo, workers))
+            parts = [f"{len(runs)} runs in the spec", f"{finished} already finished"]
+            if failed:
+                parts.append(f"{failed} failed earlier (skipped; --retry-failed reruns them)")
+            echo(", ".join(parts) + "; " + describe_estimate(todo, workers))
+
+        configs = {run.key: run.config for run in todo}
 
         def store_outcome(outcome: Outcome) -> None:
-            config = by_key[outcome.key].config
             if outcome.status == FINISHED:
-                store.put_finished(outcome.key, config, outcome.record)
+                store.put_finished(outcome.key, configs[outcome.key], outcome.record)
             else:
-                store.put_failed(outcome.key, config, outcome.error)
+                store.put_failed(outcome.key, configs[outcome.key], outcome.error)
 
-        by_key = {run.key: run for run in todo}
         if progress:
             with _ProgressBar(len(todo)) as bar:
                 execute(todo, run_fn, bar.wrap(store_outcome), workers, executor, address)

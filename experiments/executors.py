@@ -99,6 +99,7 @@ def _run_pool(queue: deque, run_fn: RunFunction, on_outcome: OnOutcome, workers:
     """Feed runs from ``queue`` to a new pool, ``2 * workers`` in flight, reporting each
     outcome; return [] when the queue is done, or the unreported in-flight runs if the pool
     broke."""
+    workers = min(workers, len(queue))
     threads = max(1, available_cores() // workers)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=(threads,))

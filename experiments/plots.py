@@ -22,37 +22,71 @@ from experiments.results import aggregate, group_keys  # noqa: E402
 
 FIGURE_SUFFIXES = (".png", ".svg")
 PANEL_INCHES = 4.2
+LEGEND_INCHES = 1.8
 
 
 def plot_curves(frame: pd.DataFrame, path: str | Path, x: str = "radius",
                 y: str | Sequence[str] = "test_acc", by: Sequence[str] = ("model",)) -> Path:
     """Write the ``y``-vs-``x`` figure of ``frame`` (a results frame) to ``path``: one
-    panel per metric and task."""
+    panel per metric and task. Against the radius, depths are labelled relative to it
+    ("r-1", "r+1") when that names fewer curves than absolute depths."""
     path = _figure_path(path)
     ys = [y] if isinstance(y, str) else list(y)
+    if x == "radius" and "depth" not in by:
+        frame = _relative_depths(frame, ["task", *by])
     table = aggregate(frame, x=x, y=ys, by=by)
     _, splitting = group_keys(frame, x, by)
     curve_keys = [k for k in dict.fromkeys([*by, *splitting]) if k not in ("task", x)]
     tasks = sorted(table["task"].unique())
-    fig, axes = _panels(len(ys) * len(tasks), columns=len(tasks))
+    fig, axes = _panels(len(ys) * len(tasks), columns=len(tasks), legend=True)
     for ax, (metric, task) in zip(axes, [(m, t) for m in ys for t in tasks]):
         panel = table[table["task"] == task]
-        curves = panel.groupby(curve_keys, dropna=False, sort=True) if curve_keys else [(metric, panel)]
+        curves = list(panel.groupby(curve_keys, dropna=False, sort=True)) if curve_keys else [(metric, panel)]
+        styles = _styles([label for label, _ in curves])
         for label, curve in curves:
             curve = curve.sort_values(x)
             ax.errorbar(curve[x], curve[f"{metric}_mean"], yerr=curve[f"{metric}_std"].fillna(0),
-                        marker="o", capsize=3, label=_label(curve_keys, label))
+                        marker="o", capsize=3, label=_label(curve_keys, label), **styles[label])
         chance = panel.groupby(x)["chance"].mean().dropna()
         if metric.endswith("_acc") and len(chance):
-            ax.plot(chance.index, chance.values, "k--", linewidth=1, label="chance")
+            ax.plot(chance.index, chance.values, color="black", linestyle="--", linewidth=1,
+                    label="chance")
             ax.set_ylim(-0.02, 1.02)
         ax.set_title(task)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(x)
         ax.set_ylabel(f"{metric} (mean ± std over seeds)")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return _save(fig, path)
+
+
+def _relative_depths(frame: pd.DataFrame, cell: list[str]) -> pd.DataFrame:
+    """``frame`` with depth relabelled as "r-1", "r", "r+2", ... if, within each ``cell``,
+    that takes fewer distinct values than the absolute depth (depth = r+1 and r-1 at many
+    radii: two curves, not one per depth)."""
+    offsets = frame["depth"] - frame["radius"]
+    relative = frame.assign(depth=offsets).groupby(cell, dropna=False)["depth"].nunique().max()
+    absolute = frame.groupby(cell, dropna=False)["depth"].nunique().max()
+    if not relative < absolute:
+        return frame
+    return frame.assign(depth=offsets.map(lambda d: "r" if d == 0 else f"r{d:+d}"))
+
+
+def _styles(labels: list) -> dict:
+    """Matplotlib style per curve label: a colour per value of the first key, a line style
+    per combination of the others."""
+    firsts = list(dict.fromkeys(_as_tuple(label)[0] for label in labels))
+    rests = list(dict.fromkeys(_as_tuple(label)[1:] for label in labels))
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    lines = ["-", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
+    return {label: {"color": colours[firsts.index(_as_tuple(label)[0]) % len(colours)],
+                    "linestyle": lines[rests.index(_as_tuple(label)[1:]) % len(lines)]}
+            for label in labels}
+
+
+def _as_tuple(label) -> tuple:
+    return label if isinstance(label, tuple) else (label,)
 
 
 def plot_heatmap(frame: pd.DataFrame, path: str | Path, y: str | Sequence[str] = "test_acc",
@@ -87,17 +121,17 @@ def plot_heatmap(frame: pd.DataFrame, path: str | Path, y: str | Sequence[str] =
 
 
 def _label(keys: list[str], values) -> str:
-    values = values if isinstance(values, tuple) else (values,)
+    values = _as_tuple(values)
     parts = [str(v) if k in ("task", "model") else f"{k.split('.')[-1]}={v}"
              for k, v in zip(keys, values)]
     return ", ".join(parts) or str(values[0])
 
 
-def _panels(count: int, columns: int):
+def _panels(count: int, columns: int, legend: bool = False):
     columns = max(1, min(count, columns))
     rows = max(1, -(-count // columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(PANEL_INCHES * columns, 3.6 * rows),
-                             squeeze=False)
+    width = PANEL_INCHES + (LEGEND_INCHES if legend else 0)
+    fig, axes = plt.subplots(rows, columns, figsize=(width * columns, 3.6 * rows), squeeze=False)
     for ax in axes.flat[count:]:
         ax.set_visible(False)
     return fig, list(axes.flat)

@@ -13,6 +13,7 @@ import os
 from typing import Any
 
 TASK_CACHE_SIZE = 4
+ENERGY_CHUNK_NODES = 100_000
 
 
 def task_dataset(task_config: dict[str, Any]):
@@ -31,8 +32,7 @@ def _cached_task(task_json: str):
 def run_config(config: dict[str, Any]) -> dict[str, Any]:
     """Train the run ``config`` (see :class:`experiments.spec.Run`); return its record:
     ``models.RunRecord.to_dict()`` plus ``radius`` (required radius), ``chance`` (test
-    chance accuracy, None for regression) and ``energy`` (list of floats, one per state
-    h^(0)..h^(L), or None when ``theory.smoothing`` is unavailable)."""
+    chance accuracy, None for regression) and ``energy`` (:func:`layer_energies`)."""
     import models
 
     dataset = task_dataset(config["task"])
@@ -53,23 +53,27 @@ def _threads() -> int:
 
 
 def layer_energies(model, dataset) -> list[float] | None:
-    """Dirichlet energy of h^(0)..h^(L) (``model.propagate``) over the test examples'
-    graphs, by ``theory.smoothing.dirichlet_energy``; None if that is not available."""
-    try:
-        from theory.smoothing import dirichlet_energy
-    except ImportError:
-        return None
+    """Dirichlet energy (``theory.smoothing.dirichlet_energy``) of each state h^(0)..h^(L)
+    of ``model.propagate`` over the graphs holding test examples; None without test
+    examples. The energy is a sum over edges, so it is computed over chunks of at most
+    ``ENERGY_CHUNK_NODES`` nodes (whole graphs) and summed: exact, with bounded memory."""
     import numpy as np
     import torch
 
     from tasks.dgl_view import graphs_to_dgl
+    from theory.smoothing import dirichlet_energy
 
     test = dataset.split_indices("test")
     if len(test) == 0:
         return None
     graph_ids = np.unique(dataset.graph_id[test])
-    graph = graphs_to_dgl(dataset, graph_ids)
-    src, dst = (t.numpy() for t in graph.edges())
-    with torch.no_grad():
-        states = model.propagate(graph, model.encode(graph))
-    return [float(dirichlet_energy(h, src, dst)) for h in states]
+    sizes = dataset.node_ptr[graph_ids + 1] - dataset.node_ptr[graph_ids]
+    chunk_of = (np.cumsum(sizes) - sizes) // ENERGY_CHUNK_NODES
+    totals = 0.0
+    for chunk in np.unique(chunk_of):
+        graph = graphs_to_dgl(dataset, graph_ids[chunk_of == chunk])
+        src, dst = (t.numpy() for t in graph.edges())
+        with torch.no_grad():
+            states = model.propagate(graph, model.encode(graph))
+        totals = totals + np.array([dirichlet_energy(h, src, dst) for h in states])
+    return [float(e) for e in totals]

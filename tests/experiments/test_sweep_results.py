@@ -101,3 +101,13 @@ def test_plots_write_png_and_svg(tmp_path):
     assert b"<svg" in svg.read_bytes()[:500]
     with pytest.raises(ValueError, match="unsupported suffix '.jpg'"):
         plot_curves(frame, tmp_path / "c.jpg")
+
+
+def test_curves_name_depths_relative_to_the_radius_when_simpler():
+    from experiments.plots import _relative_depths
+
+    rows = [(_config("tree", r, "gin", r + k, 0), _record(0.5, r, r + k)) for r in (2, 3, 4) for k in (-1, 1)]
+    relative = _relative_depths(_frame(rows), ["task", "model"])
+    assert sorted(set(relative["depth"])) == ["r+1", "r-1"]
+    fixed = [(_config("tree", r, "gin", d, 0), _record(0.5, r, d)) for r in (2, 3, 4) for d in (1, 2)]
+    assert sorted(set(_relative_depths(_frame(fixed), ["task", "model"])["depth"])) == [1, 2]
