@@ -36,7 +36,7 @@ import numpy as np
 from tasks.edge_arrays import undirected_edge_arrays
 from tasks.params import Param
 from tasks.registry import Generated, TaskSpec, register
-from tasks.sparse_bernoulli import CHUNK_TRIALS, bernoulli_successes
+from tasks.sparse_bernoulli import BATCH_DRAWS, bernoulli_successes
 from tasks.splits import check_fractions, stratified_split
 
 NAME = "csbm"
@@ -94,14 +94,14 @@ def _block_pairs(params: dict[str, Any]) -> tuple[float, float]:
 def estimate_bytes(params: dict[str, Any]) -> int:
     """Bytes held while generating: the edges (expected count plus six standard
     deviations, about 160 bytes each through sampling, both directions and the sort), one
-    sampling chunk, and the per-node arrays (features with their noise draw, labels,
+    sampling batch, and the per-node arrays (features with their noise draw, labels,
     examples)."""
     within, across = _block_pairs(params)
     edges = params["num_graphs"] * (params["p_in"] * within + params["p_out"] * across)
     edges += 6 * math.sqrt(edges) + 1
     nodes = params["num_graphs"] * params["n"]
     per_node = params["features"] * 4 * 2 + 8 * 8
-    return int(edges * 160 + CHUNK_TRIALS * 16 + nodes * per_node)
+    return int(edges * 160 + BATCH_DRAWS * 16 + nodes * per_node)
 
 
 def _sample_edges(members: list[np.ndarray], params: dict[str, Any],

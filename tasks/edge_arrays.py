@@ -11,10 +11,12 @@ def undirected_edge_arrays(u: np.ndarray, v: np.ndarray,
     ``u``, ``v``: (E,) global node ids (graph g owns ``node_ptr[g]:node_ptr[g+1]``, no edge
     crosses graphs, no loops). Returns ``src``, ``dst`` (2E,) int64 holding both directions,
     sorted by ``(src, dst)`` — hence grouped by graph — and ``edge_ptr`` (G+1,) int64.
+    Sorts one int64 key ``src * N + dst``, so N (``node_ptr[-1]``) must be below 3e9.
     """
-    src = np.concatenate([u, v]).astype(np.int64, copy=False)
-    dst = np.concatenate([v, u]).astype(np.int64, copy=False)
-    order = np.lexsort((dst, src))
-    src, dst = src[order], dst[order]
+    num_nodes = int(node_ptr[-1])
+    u = np.asarray(u, dtype=np.int64)
+    v = np.asarray(v, dtype=np.int64)
+    codes = np.sort(np.concatenate([u * num_nodes + v, v * num_nodes + u]))
+    src, dst = np.divmod(codes, num_nodes)
     edge_ptr = np.searchsorted(src, node_ptr).astype(np.int64)
     return src, dst, edge_ptr
