@@ -109,22 +109,13 @@ def labels(counts: np.ndarray, params: dict[str, Any]) -> tuple[np.ndarray, int 
     return np.minimum(counts, cap).astype(np.int64), cap + 1
 
 
-def generate(params: dict[str, Any], rng: np.random.Generator) -> Generated:
-    """Build the dataset described in the module docstring from ``rng``."""
-    graphs, n, pattern = params["num_graphs"], params["n"], params["pattern"]
-    if params["family"] == "er":
-        adj = erdos_renyi(graphs, n, params["p"], rng)
-    else:
-        adj = random_regular(graphs, n, params["degree"], rng)
-    per_node = node_counts(adj, pattern, params["induced"])
-
-    node_ptr = np.arange(graphs + 1, dtype=np.int64) * n
-    g, i, j = np.nonzero(np.triu(adj, 1))
-    src, dst, edge_ptr = undirected_edge_arrays(g * n + i, g * n + j, node_ptr)
-    del adj
-
+def examples(per_node: np.ndarray, params: dict[str, Any],
+             rng: np.random.Generator) -> tuple[dict[str, np.ndarray], int | None]:
+    """The example arrays (graph_id, target, y, split, radius) and the class count (None:
+    regression) from the (G, n) node counts, for ``params["level"]``; draws the split."""
+    graphs, n = per_node.shape
     if params["level"] == "graph":
-        y, num_classes = labels(graph_counts(per_node, pattern), params)
+        y, num_classes = labels(graph_counts(per_node, params["pattern"]), params)
         graph_id = np.arange(graphs, dtype=np.int64)
         target = np.full(graphs, -1, dtype=np.int64)
         split = stratified_split(y, params["train_fraction"], params["val_fraction"], rng)
@@ -135,11 +126,28 @@ def generate(params: dict[str, Any], rng: np.random.Generator) -> Generated:
         graph_split = stratified_split(np.zeros(graphs), params["train_fraction"],
                                        params["val_fraction"], rng)
         split = graph_split[graph_id]
+    radius = np.full(len(y), PATTERN_DIAMETER[params["pattern"]], dtype=np.int64)
+    return {"graph_id": graph_id, "target": target, "y": y, "split": split,
+            "radius": radius}, num_classes
+
+
+def generate(params: dict[str, Any], rng: np.random.Generator) -> Generated:
+    """Build the dataset described in the module docstring from ``rng``."""
+    graphs, n = params["num_graphs"], params["n"]
+    if params["family"] == "er":
+        adj = erdos_renyi(graphs, n, params["p"], rng)
+    else:
+        adj = random_regular(graphs, n, params["degree"], rng)
+    per_node = node_counts(adj, params["pattern"], params["induced"])
+
+    node_ptr = np.arange(graphs + 1, dtype=np.int64) * n
+    g, i, j = np.nonzero(np.triu(adj, 1))
+    src, dst, edge_ptr = undirected_edge_arrays(g * n + i, g * n + j, node_ptr)
+    del adj
+    example_arrays, num_classes = examples(per_node, params, rng)
     return Generated(level=params["level"], num_classes=num_classes, arrays={
         "node_ptr": node_ptr, "edge_ptr": edge_ptr, "src": src, "dst": dst,
-        "x": np.zeros((graphs * n, 1), dtype=np.int64),
-        "graph_id": graph_id, "target": target, "y": y, "split": split,
-        "radius": np.full(len(y), PATTERN_DIAMETER[pattern], dtype=np.int64),
+        "x": np.zeros((graphs * n, 1), dtype=np.int64), **example_arrays,
     })
 
 
