@@ -66,6 +66,16 @@ CASES = {
     "grid-16x16-r8-k4-p0.05": Case("grid-chain", {
         "radius": 8, "height": 16, "width": 16, "sources": 4, "num_examples": 10000,
         "shortcut_p": 0.05}, "grid_chain", "num_examples"),
+    "motif-er-n20-triangle-node": Case("motif-count", {"num_graphs": 20000, "level": "node"},
+                                       "motif_count", "num_graphs"),
+    "motif-reg-n20-d3-c4-induced": Case("motif-count", {
+        "family": "regular", "num_graphs": 20000, "pattern": "4-cycle", "induced": True,
+        "level": "node"}, "motif_count", "num_graphs"),
+    "motif-er-n100-k4-node": Case("motif-count", {"num_graphs": 200, "n": 100,
+                                                  "pattern": "k4", "level": "node"}),
+    "csbm-n1000": Case("csbm", {}, "csbm"),
+    "csbm-n20k": Case("csbm", {"n": 20000, "p_in": 5e-4, "p_out": 1e-4}, "csbm"),
+    "csbm-n1m": Case("csbm", {"n": 1000000, "p_in": 1e-5, "p_out": 2e-6}),
 }
 
 

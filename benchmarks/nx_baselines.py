@@ -102,3 +102,78 @@ def grid_chain(params: dict[str, Any], rng: np.random.Generator) -> dict[str, np
     arrays["split"] = stratified_split(arrays["y"], params["train_fraction"],
                                        params["val_fraction"], rng)
     return arrays
+
+
+def _undirected_arrays(graphs: list[nx.Graph]) -> dict[str, np.ndarray]:
+    """Graph arrays of undirected networkx graphs on nodes 0..n_g-1: both directions,
+    sorted by (src, dst)."""
+    sizes = [g.number_of_nodes() for g in graphs]
+    node_ptr = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    edges = [np.array(sorted(g.to_directed().edges), dtype=np.int64).reshape(-1, 2) + offset
+             for offset, g in zip(node_ptr, graphs)]
+    return {"node_ptr": node_ptr,
+            "edge_ptr": np.concatenate(([0], np.cumsum([len(e) for e in edges]))).astype(np.int64),
+            "src": np.concatenate([e[:, 0] for e in edges]),
+            "dst": np.concatenate([e[:, 1] for e in edges])}
+
+
+def motif_count(params: dict[str, Any], rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """One ``gnp_random_graph`` / ``random_regular_graph`` per graph; per-node counts with
+    ``nx.triangles`` for triangles, otherwise by enumerating (induced) subgraph
+    isomorphisms with ``GraphMatcher``, divided by the pattern's automorphisms."""
+    from networkx.algorithms.isomorphism import GraphMatcher
+
+    from tasks.motif_count import examples
+    from tasks.motifs import PATTERNS
+
+    n, pattern = params["n"], nx.Graph(PATTERNS[params["pattern"]])
+    automorphisms = sum(1 for _ in GraphMatcher(pattern, pattern).isomorphisms_iter())
+    graphs, per_node = [], np.zeros((params["num_graphs"], n), dtype=np.int64)
+    for index in range(params["num_graphs"]):
+        if params["family"] == "er":
+            g = nx.gnp_random_graph(n, params["p"], seed=rng)
+        else:
+            g = nx.random_regular_graph(params["degree"], n, seed=rng)
+        if params["pattern"] == "triangle":
+            per_node[index] = [nx.triangles(g, v) for v in range(n)]
+        else:
+            matcher = GraphMatcher(g, pattern)
+            copies = (matcher.subgraph_isomorphisms_iter() if params["induced"]
+                      else matcher.subgraph_monomorphisms_iter())
+            for mapping in copies:
+                per_node[index, list(mapping)] += 1
+            per_node[index] //= automorphisms
+        graphs.append(g)
+    arrays = _undirected_arrays(graphs)
+    arrays["x"] = np.zeros((n * len(graphs), 1), dtype=np.int64)
+    arrays.update(examples(per_node, params, rng)[0])
+    return arrays
+
+
+def csbm(params: dict[str, Any], rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """One ``nx.stochastic_block_model`` per graph, its block-ordered nodes relabelled by a
+    random class permutation; features and split as the task draws them."""
+    from tasks.csbm import class_means, class_sizes
+
+    n, classes = params["n"], params["classes"]
+    sizes = class_sizes(n, classes).tolist()
+    probs = np.full((classes, classes), params["p_out"])
+    np.fill_diagonal(probs, params["p_in"])
+    base = np.repeat(np.arange(classes, dtype=np.int64), sizes)
+    graphs, ys = [], []
+    for _ in range(params["num_graphs"]):
+        y = rng.permutation(base)
+        block_graph = nx.stochastic_block_model(sizes, probs.tolist(), seed=rng)
+        relabel = dict(enumerate(np.argsort(y, kind="stable").tolist()))
+        g = nx.relabel_nodes(block_graph, relabel)
+        graphs.append(g)
+        ys.append(y)
+    arrays = _undirected_arrays(graphs)
+    y = np.concatenate(ys)
+    x = class_means(classes, params["features"], params["mu"])[y]
+    x += rng.standard_normal(x.shape, dtype=np.float32)
+    arrays.update(x=x, y=y, graph_id=np.repeat(np.arange(len(graphs), dtype=np.int64), n),
+                  target=np.arange(len(y), dtype=np.int64),
+                  split=stratified_split(y, params["train_fraction"], params["val_fraction"], rng),
+                  radius=np.ones(len(y), dtype=np.int64))
+    return arrays
