@@ -24,6 +24,9 @@ chordal-cycle, k4), non-induced (subgraphs isomorphic to the pattern) or ``induc
   the others). A node's count is a function of its ball of that radius (every copy
   containing it lies within the pattern's diameter, with all its edges); a graph's count
   is the sum of its nodes' counts over the pattern's size, so the same radius is used.
+  This is a sufficiency claim only: smaller balls can be informative (a node's degree
+  bounds its 3-star, 4-cycle and tailed-triangle counts), so the "no information below
+  the radius" half of the radius contract does not hold for the radius-2 patterns.
 * Split: graph level, stratified by label for classes and a plain shuffle for counts;
   node level, whole graphs are assigned (a plain shuffle of graphs), so test nodes sit in
   graphs never seen in training. ``train_fraction`` / ``val_fraction`` of the examples

@@ -7,7 +7,7 @@ import pytest
 from networkx.algorithms.isomorphism import GraphMatcher
 
 from seeded_task_checks import assert_deterministic, assert_round_trip
-from tasks import make_task
+from tasks import TaskTooLarge, make_task
 from tasks.motif_count import FLOAT32_EXACT, labels
 
 # The patterns built independently of tasks.motifs.
@@ -149,3 +149,8 @@ def test_deterministic_and_round_trip(tmp_path):
 def test_bad_inputs_name_the_parameter(params, message):
     with pytest.raises(ValueError, match=message):
         make_task("motif-count", **params)
+
+
+def test_dense_stacks_beyond_the_memory_budget_are_refused():
+    with pytest.raises(TaskTooLarge, match="memory budget"):
+        make_task("motif-count", num_graphs=200, n=5000)
