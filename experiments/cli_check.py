@@ -9,6 +9,7 @@ from experiments.cli_runs import DEFAULT_DB
 from experiments.console import console, print_json, print_mapping, print_table
 
 BUILTIN_NAMES = "radius, expressivity, bottleneck, oversmoothing"
+TABLE_HIDDEN = ("limit",)  # theory +/- tolerance: in --json; the table shows both parts
 
 
 def add_commands(subparsers) -> None:
@@ -66,18 +67,26 @@ def _print_verdict(verdict: dict[str, Any], max_rows: int) -> None:
 
 
 def _print_rows(rows: list[dict[str, Any]], max_rows: int, title: str) -> None:
-    """A table of ``rows`` (at most ``max_rows``); columns equal in every row are printed
-    once above it, and a single row as a field/value table, so the table fits a terminal."""
+    """The first ``max_rows`` of ``rows`` as a table, violations first. Columns equal in
+    every row (all of them, not only those shown) are printed once above the table, a
+    single row as a field/value table, and ``TABLE_HIDDEN`` columns not at all, so that
+    the table fits a terminal."""
     if not rows or max_rows == 0:
         return
-    shown = rows[:max_rows]
-    if len(shown) == 1:
-        print_mapping(shown[0], title=title)
-    else:
-        common = [k for k in shown[0] if all(r.get(k) == shown[0][k] for r in shown)]
-        if common:
-            console.print("in every row: " + ", ".join(f"{k}={shown[0][k]}" for k in common),
-                          highlight=False)
-        print_table(({k: v for k, v in r.items() if k not in common} for r in shown), title=title)
-    if len(rows) > len(shown):
-        console.print(f"... {len(rows) - len(shown)} more rows (use --max-rows or --json)")
+    if len(rows) == 1:
+        print_mapping(rows[0], title=title)
+        return
+    common = [k for k in rows[0] if all(r.get(k) == rows[0][k] for r in rows)]
+    if common:
+        console.print("in every row: " + ", ".join(f"{k}={_short(rows[0][k])}" for k in common),
+                      highlight=False, markup=False)
+    ranked = sorted(rows, key=lambda r: r.get("status") != "violates")
+    hidden = set(common) | set(TABLE_HIDDEN)
+    print_table(({k: v for k, v in r.items() if k not in hidden} for r in ranked[:max_rows]),
+                title=title)
+    if len(rows) > max_rows:
+        console.print(f"... {len(rows) - max_rows} more rows (use --max-rows or --json)")
+
+
+def _short(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)

@@ -7,20 +7,22 @@ hypothesis kinds are defined in ``theory.hypothesis_spec``; how each is judged:
 Comparison ``quantity op against (+/- tolerance)`` on the rows passing the filter:
 
 - ``wilson`` (default for ``train_acc``/``val_acc``/``test_acc``): per row, a Wilson interval
-  from ``round(acc * n)`` successes in ``n`` trials (``n_train``/``n_val``/``n_test``). A row
-  *violates* the claim only if its whole interval lies beyond the limit (for ``<=``: the
-  lower bound exceeds ``against + tolerance``); it is *thin* if ``n < min_trials``.
+  from ``round(acc * n)`` successes in ``n`` trials (``n_train``/``n_val``/``n_test``);
 - ``mean``: per config (rows equal in every config column but the training seed), a
-  Student-t interval of the mean over seeds, judged likewise.
+  Student-t interval of the mean over seeds, clipped to the quantity's range;
 - ``exact``: per row, the value itself (a fact about that run, e.g. a training-set fit).
 
-With any method a row/config is *vacuous* when no value the quantity can take could
-violate the claim (an accuracy ``<= 1``, an MSE ``>= 0``), and *consistent* otherwise.
+Each interval is judged against the allowed region (for ``<=``: up to ``against +
+tolerance``): it *violates* the claim if it lies wholly outside (for ``<=``: its lower bound
+exceeds the limit), *confirms* it if it lies wholly inside, and is *undecided* if it
+straddles the limit. Before that, a row/config is *vacuous* when the region holds every
+value the quantity can take (an accuracy ``<= 1``, an MSE ``>= 0``) and *thin* when its
+interval rests on too little (Wilson: ``n < min_trials``; mean: a single seed).
 
 The confidence is family-wise: with the Bonferroni correction (default) each of the m
 intervals has confidence ``1 - (1 - confidence)/m``. Verdict: *refuted* if any row/config
-violates the claim; *supported* if none does and at least ``min_rows`` are consistent
-(informative); *inconclusive* otherwise (no matching rows, or only vacuous/thin ones).
+violates the claim; *supported* if none does and at least ``min_rows`` confirm it;
+*inconclusive* otherwise (no matching rows, or only undecided, vacuous or thin ones).
 
 Trend: per group, Spearman's rho of ``quantity`` on ``over`` with one-sided p-values
 (groups with fewer than ``min_levels`` distinct ``over`` values are not tested); a group
@@ -60,7 +62,9 @@ from theory.predictions import TheoryValues, countable
 from theory.statistics import bonferroni, mean_interval, spearman_trend, wilson_interval
 
 SUPPORTED, REFUTED, INCONCLUSIVE = "supported", "refuted", "inconclusive"
-VIOLATES, CONSISTENT, VACUOUS, THIN = "violates", "consistent", "vacuous", "thin"
+VIOLATES, CONFIRMS, UNDECIDED, VACUOUS, THIN = ("violates", "confirms", "undecided", "vacuous",
+                                                "thin")
+ROW_STATUSES = (VIOLATES, CONFIRMS, UNDECIDED, VACUOUS, THIN)
 ACCURACY = re.compile(r"^(train|val|test)_acc$")
 CONFIG_COLUMNS = ("task", "task_params", "data_seed", "model", "depth", "width",
                   "model_options", "train_config")
@@ -244,7 +248,7 @@ def describe_filter(conditions: tuple[Condition, ...]) -> str:
 def describe(h: Hypothesis) -> str:
     """The claim of ``h`` in words."""
     if isinstance(h, AllOf):
-        return " and ".join(f"[{describe(p)}]" for p in h.parts)
+        return "all of: " + ", ".join(p.name for p in h.parts)
     where = describe_filter(h.filter)
     if isinstance(h, TrendClaim):
         return (f"{h.quantity} is {h.direction} in {h.over} within each group of "
@@ -272,13 +276,23 @@ def _inconclusive(h: Hypothesis, reason: str, matched: int = 0, **extra) -> Verd
 
 
 def _id_columns(rows: pd.DataFrame, fixed: tuple[str, ...]) -> list[str]:
-    varying = [c for c in rows.columns if c.startswith(("task.", "model."))
-               and rows[c].astype(str).nunique() > 1]
-    return [c for c in fixed if c in rows.columns] + varying
+    """The ``fixed`` columns present, plus the ``task.``/``model.``/``train.`` columns that
+    tell apart rows the fixed ones do not."""
+    present = [c for c in fixed if c in rows.columns]
+    return present + [c for c in rows.columns if c.startswith(("task.", "model.", "train."))
+                      and _varies_within(rows, present, c)]
+
+
+def _varies_within(rows: pd.DataFrame, keys: list[str], column: str) -> bool:
+    """Whether ``column`` takes two values (null counting as one) in some group of ``keys``."""
+    values = rows[column].astype(str)
+    if not keys:
+        return values.nunique() > 1
+    return bool(values.groupby([rows[k].astype(str) for k in keys]).nunique().max() > 1)
 
 
 def _limits(op: str, theta: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
-    """Lowest and highest values consistent with ``q op theta (+/- tolerance)``."""
+    """Lowest and highest values allowed by ``q op theta (+/- tolerance)``."""
     low = np.where(op == "<=", -np.inf, theta - tolerance)
     high = np.where(op == ">=", np.inf, theta + tolerance)
     return low, high
@@ -286,7 +300,9 @@ def _limits(op: str, theta: np.ndarray, tolerance: float) -> tuple[np.ndarray, n
 
 def _status(lower, upper, low, high, vacuous, thin) -> np.ndarray:
     violates = (lower > high) | (upper < low)
-    return np.select([violates, vacuous, thin], [VIOLATES, VACUOUS, THIN], CONSISTENT)
+    confirms = (lower >= low) & (upper <= high)
+    return np.select([violates, vacuous, thin, confirms], [VIOLATES, VACUOUS, THIN, CONFIRMS],
+                     UNDECIDED)
 
 
 def _check_comparison(h: Comparison, frame: pd.DataFrame, theory: TheoryValues) -> Verdict:
@@ -320,26 +336,27 @@ def _check_comparison(h: Comparison, frame: pd.DataFrame, theory: TheoryValues) 
     statistics = {"method": method, "confidence": stats.confidence, "correction": stats.correction,
                   "per_test_confidence": per_test, "tolerance": h.tolerance, "tests": tests,
                   "unusable_rows": int(matched - len(rows)),
-                  "counts": {s: int(counts.get(s, 0)) for s in (VIOLATES, CONSISTENT, VACUOUS, THIN)}}
+                  "counts": {s: int(counts.get(s, 0)) for s in ROW_STATUSES}}
     if method != "mean":
         statistics["by_config"] = _seed_spread(rows, quantity)
     theory_info = {"against": h.against,
                    "description": THEORY_VALUES.get(h.against, "results column")
                    if isinstance(h.against, str) else "constant",
                    "min": float(theta.min()), "max": float(theta.max())}
-    bad, good = counts.get(VIOLATES, 0), counts.get(CONSISTENT, 0)
+    bad, good = counts.get(VIOLATES, 0), counts.get(CONFIRMS, 0)
     if bad:
         status = REFUTED
         reason = (f"{bad} of {tests} {unit} violate the claim beyond their "
                   f"{per_test:.4g}-confidence intervals")
     elif good >= stats.min_rows:
         status = SUPPORTED
-        reason = f"all {tests} {unit} are consistent with the claim ({good} informative)"
+        reason = f"no {unit[:-1]} violates the claim and {good} of {tests} confirm it"
     else:
         status = INCONCLUSIVE
-        reason = (f"only {good} informative {unit} (min_rows {stats.min_rows}); "
+        reason = (f"{good} of {tests} {unit} confirm the claim (min_rows {stats.min_rows}); "
+                  f"{counts.get(UNDECIDED, 0)} undecided (interval straddles the limit), "
                   f"{counts.get(VACUOUS, 0)} vacuous (the limit allows every possible value), "
-                  f"{counts.get(THIN, 0)} thin (fewer than {stats.min_trials} trials)")
+                  f"{counts.get(THIN, 0)} thin (too few trials or seeds)")
     return Verdict(h.name, status, reason, describe(h), h.statement, matched, evidence,
                    theory_info, statistics)
 
@@ -387,29 +404,34 @@ def _config_means(rows, quantity, theta, h: Comparison) -> pd.DataFrame:
     confidence = _per_test_confidence(h.statistics, len(groups))
     shown = _id_columns(rows, tuple(c for c in ID_COLUMNS if c != "seed"))
     records = []
+    least, most = _natural_range(h.quantity)
     for _, group in groups:
         interval = mean_interval(group["_q"], confidence)
         records.append({**group.iloc[0][shown].to_dict(), "n": interval.n, "mean": interval.mean,
-                        "std": interval.std, "lower": interval.lower, "upper": interval.upper,
-                        "theory": float(group["_t"].mean())})
+                        "std": interval.std, "lower": max(interval.lower, least),
+                        "upper": min(interval.upper, most), "theory": float(group["_t"].mean())})
     evidence = pd.DataFrame(records)
     low, high = _limits(h.op, evidence["theory"].to_numpy(float), h.tolerance)
     evidence["limit"] = _limit_of(h, low, high)
     evidence["status"] = _status(evidence["lower"].to_numpy(), evidence["upper"].to_numpy(),
                                  low, high, _vacuous(h.quantity, low, high),
-                                 np.zeros(len(evidence), bool))
+                                 evidence["n"].to_numpy() < 2)
     return evidence
 
 
-def _vacuous(quantity: str, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    """Where the limits admit every value the quantity can take: [0, 1] for accuracies,
-    [0, inf) for MSEs, error counts and energy quantities, unbounded otherwise."""
+def _natural_range(quantity: str) -> tuple[float, float]:
+    """Values the quantity can take: [0, 1] for accuracies, [0, inf) for MSEs, error counts
+    and energy quantities, unbounded otherwise."""
     if ACCURACY.match(quantity):
-        least, most = 0.0, 1.0
-    elif quantity.endswith(("_mse", "_errors")) or quantity.startswith("energy_"):
-        least, most = 0.0, np.inf
-    else:
-        least, most = -np.inf, np.inf
+        return 0.0, 1.0
+    if quantity.endswith(("_mse", "_errors")) or quantity.startswith("energy_"):
+        return 0.0, np.inf
+    return -np.inf, np.inf
+
+
+def _vacuous(quantity: str, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Where the limits admit every value the quantity can take."""
+    least, most = _natural_range(quantity)
     return (low <= least) & (high >= most)
 
 
@@ -427,18 +449,17 @@ def _seed_spread(rows: pd.DataFrame, quantity: pd.Series) -> list[dict[str, Any]
 
 def _group_columns(h: TrendClaim, data: pd.DataFrame) -> list[str]:
     """``h.group_by`` with each ``prefix.*`` entry expanded to the columns of that prefix
-    that are not a function of ``over`` (``_x``) in ``data``. Raises ``ValueError`` for a
-    named column the table lacks."""
-    columns: list[str] = []
-    for entry in h.group_by:
-        if entry.endswith(".*"):
-            columns += [c for c in data.columns if c.startswith(entry[:-1])
-                        and data.groupby("_x")[c].nunique(dropna=False).max() > 1]
-        elif entry in data.columns:
-            columns.append(entry)
-        else:
-            raise ValueError(f"hypothesis {h.name!r}: group_by column {entry!r} is not in the "
-                             f"results table")
+    that vary within some group of the named columns at a fixed ``over`` (``_x``) in
+    ``data``. Raises ``ValueError`` for a named column the table lacks."""
+    named = [c for c in h.group_by if not c.endswith(".*")]
+    missing = [c for c in named if c not in data.columns]
+    if missing:
+        raise ValueError(f"hypothesis {h.name!r}: group_by column {missing[0]!r} is not in the "
+                         f"results table")
+    columns = list(named)
+    for entry in (c for c in h.group_by if c.endswith(".*")):
+        columns += [c for c in data.columns if c.startswith(entry[:-1])
+                    and _varies_within(data, named + ["_x"], c)]
     return list(dict.fromkeys(columns))
 
 

@@ -21,7 +21,7 @@ A TOML file holds one or more ``[[hypothesis]]`` tables::
     method = "wilson"        # wilson | mean | exact (default: wilson for *_acc, else mean)
     confidence = 0.95        # family-wise, split over rows/configs by the correction
     correction = "bonferroni"                  # or "none"
-    min_rows = 1             # informative consistent rows (configs for mean) needed to support
+    min_rows = 1             # rows (configs for mean) that must confirm the claim to support it
     min_trials = 20          # wilson: rows with fewer test examples are too thin to support
 
 A trend hypothesis (``kind = "trend"``) claims ``quantity`` falls (``direction =

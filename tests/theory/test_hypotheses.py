@@ -66,15 +66,18 @@ def test_wilson_comparison_refutes_only_beyond_the_interval():
     claim = Comparison("h", "test_acc", "<=", 0.5, 0.0)
     verdict = check(claim, table, THEORY)
     assert verdict.status == REFUTED and verdict.matched == 2
-    assert list(verdict.evidence["status"]) == ["violates", "consistent"]
+    assert list(verdict.evidence["status"]) == ["violates", "undecided"]
     confidence = bonferroni(0.95, 2)
     lower, upper = wilson_interval([90, 52], [100, 100], confidence)
     np.testing.assert_allclose(verdict.evidence["lower"], lower)
     np.testing.assert_allclose(verdict.evidence["upper"], upper)
     assert verdict.statistics["per_test_confidence"] == pytest.approx(confidence)
     assert verdict.statistics["by_config"][0]["n"] == 2
-    held = check(Comparison("h", "test_acc", "<=", 0.5, 0.45), table, THEORY)
-    assert held.status == SUPPORTED and held.evidence["limit"].tolist() == [0.95, 0.95]
+    held = check(Comparison("h", "test_acc", "<=", 0.5, 0.48), table, THEORY)
+    assert held.status == SUPPORTED and held.evidence["limit"].tolist() == [0.98, 0.98]
+    assert list(held.evidence["status"]) == ["confirms", "confirms"]
+    straddles = check(Comparison("h", "test_acc", "<=", 0.5, 0.01), table.iloc[1:], THEORY)
+    assert straddles.status == INCONCLUSIVE and "1 undecided" in straddles.reason
 
 
 def test_vacuous_thin_and_empty_evidence_are_inconclusive():
@@ -122,8 +125,11 @@ def test_mean_method_uses_t_intervals_per_config():
     interval = mean_interval([0.5, 0.55, 0.525], bonferroni(0.95, 2))
     assert evidence.loc[16, "n"] == 3
     assert evidence.loc[16, "lower"] == pytest.approx(interval.lower)
-    assert evidence.loc[16, "status"] == "consistent"      # the interval reaches below 0.5
-    assert verdict.status == SUPPORTED
+    assert evidence.loc[16, "status"] == "undecided"       # the interval reaches below 0.5
+    assert evidence.loc[32, "status"] == "thin"            # one seed: no spread
+    assert verdict.status == INCONCLUSIVE
+    loose = check(Comparison("h", "energy_rate", "<=", 0.7, 0.0), table, THEORY)
+    assert loose.status == SUPPORTED and loose.evidence["status"].tolist() == ["confirms", "thin"]
     strict = check(Comparison("h", "energy_rate", "<=", 0.4, 0.0), table, THEORY)
     assert strict.status == REFUTED and strict.evidence.set_index("width").loc[16, "status"] == "violates"
 
@@ -133,7 +139,7 @@ def test_exact_method_and_error_counts():
     assert resolve_column(table, "train_errors", THEORY).tolist() == [0.0, 1.0]
     verdict = check(Comparison("h", "train_errors", ">=", 1, 0.0, statistics=Statistics(method="exact")),
                     table, THEORY)
-    assert verdict.status == REFUTED and verdict.evidence["status"].tolist() == ["violates", "consistent"]
+    assert verdict.status == REFUTED and verdict.evidence["status"].tolist() == ["violates", "confirms"]
     with pytest.raises(ValueError, match="method 'wilson' needs an accuracy"):
         check(Comparison("h", "train_errors", ">=", 1, statistics=Statistics(method="wilson")), table, THEORY)
 
@@ -182,7 +188,7 @@ def test_verdict_to_dict_is_strict_json():
     table = frame(row(test_acc=0.2), row(test_acc=0.3, seed=1))
     verdict = check(AllOf("x", (Comparison("a", "test_acc", "<=", 0.5),)), table, THEORY)
     text = json.dumps(verdict.to_dict(), allow_nan=False)
-    assert json.loads(text)["parts"][0]["evidence"][0]["status"] == "consistent"
+    assert json.loads(text)["parts"][0]["evidence"][0]["status"] == "confirms"
 
 
 def undirected_dataset(directed: bool = False) -> TaskDataset:
@@ -266,14 +272,14 @@ def test_radius_builtin_on_a_regenerated_tree_task():
     ceiling = mp_ceiling(tnm(), 1)["test"]
     assert ceiling < 0.8
     table = frame(tnm_rows(model="gin", depth=1, test_acc=1.0),
-                  tnm_rows(model="gin", depth=1, test_acc=0.25, seed=1),
+                  tnm_rows(model="gin", depth=1, test_acc=0.0, seed=1),
                   tnm_rows(model="gcn", depth=1, test_acc=1.0),
                   tnm_rows(model="gin", depth=2, test_acc=1.0),
                   tnm_rows(model="mixhop", depth=1, test_acc=1.0))
     verdict = check(builtin_hypotheses()["radius"], table)
     accuracy = verdict.parts[0]
     assert accuracy.matched == 3                         # depth < radius, one-hop families
-    assert accuracy.evidence["status"].tolist() == ["violates", "consistent", "violates"]
+    assert accuracy.evidence["status"].tolist() == ["violates", "confirms", "violates"]
     # every non-root node of a tree has out-degree 1: GCN's ceiling is GIN's
     assert accuracy.evidence["theory"].tolist() == [ceiling] * 3
     assert verdict.status == REFUTED and verdict.statistics["parts_without_evidence"] == ["radius/mse"]
