@@ -346,8 +346,9 @@ def _check_comparison(h: Comparison, frame: pd.DataFrame, theory: TheoryValues) 
     bad, good = counts.get(VIOLATES, 0), counts.get(CONFIRMS, 0)
     if bad:
         status = REFUTED
-        reason = (f"{bad} of {tests} {unit} violate the claim beyond their "
-                  f"{per_test:.4g}-confidence intervals")
+        reason = f"{bad} of {tests} {unit} violate the claim " + (
+            "(exact values)" if method == "exact" else
+            f"beyond their {per_test:.4g}-confidence intervals")
     elif good >= stats.min_rows:
         status = SUPPORTED
         reason = f"no {unit[:-1]} violates the claim and {good} of {tests} confirm it"
