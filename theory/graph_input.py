@@ -12,6 +12,7 @@ Two kinds of input appear in ``theory``:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -90,17 +91,26 @@ def simple_adjacency(u: np.ndarray, v: np.ndarray, num_nodes: int) -> sp.csr_mat
     return matrix
 
 
-def read_edge_list(path) -> tuple[np.ndarray, np.ndarray]:
+class EdgeList(NamedTuple):
+    """Edges read from a file: endpoints ``u``, ``v`` and the 1-based ``line`` of each, (E,)
+    int64 in file order."""
+
+    u: np.ndarray
+    v: np.ndarray
+    line: np.ndarray
+
+
+def read_edge_list(path) -> EdgeList:
     """Read an undirected edge list: one edge ``u v`` (two integers >= 0) per line.
 
-    Blank lines and lines starting with ``#`` are skipped. Returns ``(u, v)`` as (E,) int64
-    in file order. Raises ``FileNotFoundError`` for a missing file and ``ValueError`` naming
-    the file and line for a malformed line or a negative id.
+    Blank lines and lines starting with ``#`` are skipped. Raises ``FileNotFoundError`` for
+    a missing file and ``ValueError`` naming the file and line for a malformed line or a
+    negative id.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"edge list {path} not found")
-    pairs: list[tuple[int, int]] = []
+    rows: list[tuple[int, int, int]] = []
     with open(path) as handle:
         for number, line in enumerate(handle, start=1):
             text = line.strip()
@@ -116,6 +126,6 @@ def read_edge_list(path) -> tuple[np.ndarray, np.ndarray]:
                                  f"got {text!r}") from None
             if a < 0 or b < 0:
                 raise ValueError(f"{path}, line {number}: node ids must be >= 0, got {text!r}")
-            pairs.append((a, b))
-    edges = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-    return edges[:, 0].copy(), edges[:, 1].copy()
+            rows.append((a, b, number))
+    table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return EdgeList(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy())

@@ -14,6 +14,7 @@ and, for regular families, from closed forms derived with sympy by summing spher
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -75,25 +76,34 @@ def _ball_sizes(in_edges: sp.csr_matrix, sources: np.ndarray, depth: int) -> np.
     return sizes
 
 
-def ball_size_formula(family: str) -> sympy.Expr:
-    """|B_L| of ``family`` as a sympy expression in L (and m, r for "tree", n for "ring")."""
+def ball_size_formula(family: str, **params: int) -> sympy.Expr:
+    """|B_L| of ``family`` as a sympy expression in L and the family's parameters (m, r for
+    "tree", n for "ring"); those given in ``params`` are substituted and simplified."""
+    return _formula(family, tuple(sorted(params.items())))
+
+
+@functools.lru_cache(maxsize=256)
+def _formula(family: str, params: tuple[tuple[str, int], ...]) -> sympy.Expr:
     if family == "tree":
-        return sympy.summation(m**k, (k, 0, sympy.Min(L, r)))
-    if family == "grid":
-        return sympy.expand(1 + sympy.summation(4 * k, (k, 1, L)))
-    if family == "chain":
-        return 1 + sympy.summation(2, (k, 1, L))
-    if family == "ring":
-        return sympy.Min(ball_size_formula("chain"), n)
-    raise ValueError(f"family={family!r} is invalid: expected one of tree, grid, chain, ring")
+        formula = sympy.summation(m**k, (k, 0, sympy.Min(L, r)))
+    elif family == "grid":
+        formula = sympy.expand(1 + sympy.summation(4 * k, (k, 1, L)))
+    elif family == "chain":
+        formula = 1 + sympy.summation(2, (k, 1, L))
+    elif family == "ring":
+        formula = sympy.Min(ball_size_formula("chain"), n)
+    else:
+        raise ValueError(f"family={family!r} is invalid: expected one of tree, grid, chain, ring")
+    known = {"m": m, "r": r, "n": n}
+    unknown = sorted(set(dict(params)) - set(known))
+    if unknown:
+        raise ValueError(f"unknown parameter {unknown[0]!r} for family {family!r}: expected m, r or n")
+    return sympy.simplify(formula.subs({known[name]: value for name, value in params}))
 
 
 def ball_size(family: str, depth: int, **params: int) -> int:
     """The closed form of ``family`` at L = ``depth``; ``params`` give m, r (tree) or n (ring)."""
-    values = {L: require_int("depth", depth, 0)}
-    values.update({sympy.Symbol(name, integer=True, nonnegative=True): value
-                   for name, value in params.items()})
-    value = ball_size_formula(family).subs(values)
+    value = ball_size_formula(family, **params).subs(L, require_int("depth", depth, 0))
     if not value.is_Integer:
         raise ValueError(f"family {family!r} needs parameters {sorted(map(str, value.free_symbols))}")
     return int(value)

@@ -1,0 +1,218 @@
+"""``depthlab theory ...``: theory computations on a saved dataset or an edge-list file.
+
+JSON outputs (``--json``), stable contracts:
+- ``ceiling``: ``{"depth", "metric": "accuracy" | "mse", "splits": {split: value}}``
+- ``receptive-field``: ``{"depth", "nodes", "min", "mean", "max", "closed_form"}``, with
+  ``closed_form`` null or ``{"family", "formula", "params", "value", "matching"}``
+- ``bottleneck``: ``{"radius", "arity", "bits", "min_width"}``
+- ``curvature``: ``{"edges": [{"u", "v", "curvature"}, ...]}`` in file order
+- ``resistance``: ``{"total", "pairs": [{"u", "v", "resistance"}, ...]}``; infinite values
+  (nodes in different components, a disconnected graph) and a skipped total are null.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+
+import numpy as np
+
+from experiments.console import print_json, print_mapping, print_table
+
+SHOWN_EDGES = 10
+
+
+def add_commands(subparsers) -> None:
+    theory = subparsers.add_parser(
+        "theory", help="theory computations on a dataset or an edge list",
+        description="Message-passing ceilings, receptive fields, the Alon-Yahav width bound, "
+        "Balanced Forman curvature and effective resistance.")
+    commands = theory.add_subparsers(dest="theory_command", metavar="COMMAND")
+    commands.required = True
+
+    ceiling = commands.add_parser(
+        "ceiling", help="best score any L-layer message-passing network can reach",
+        description="Group each split's examples by their 1-WL colour after --depth rounds and "
+        "score the best function of the colour: majority label (accuracy) or mean target (MSE).")
+    ceiling.add_argument("directory", help="dataset directory (saved by `depthlab generate --out`)")
+    ceiling.add_argument("--depth", type=int, required=True, help="message-passing layers L (>= 0)")
+    _add_json(ceiling, _ceiling)
+
+    field = commands.add_parser(
+        "receptive-field", help="sizes of the L-hop in-neighbourhoods of the targets",
+        description="Exact |B_L(v)| by BFS along in-edges for the distinct target nodes (every "
+        "node for graph-level tasks), with the closed form where the task has one.")
+    field.add_argument("directory", help="dataset directory (saved by `depthlab generate --out`)")
+    field.add_argument("--depth", type=int, default=None,
+                       help="hops L (>= 0; default: the dataset's required radius)")
+    _add_json(field, _receptive_field)
+
+    bottleneck = commands.add_parser(
+        "bottleneck", help="Alon & Yahav's least hidden size for tree-NeighborsMatch",
+        description="Smallest d with 2^(bits*d) >= (m^r)! / (m!)^((m^r-1)/(m-1)), the leaf "
+        "arrangements of a complete m-ary tree of depth r up to sibling order.")
+    bottleneck.add_argument("--radius", type=int, required=True, help="tree depth r (>= 1)")
+    bottleneck.add_argument("--arity", type=int, default=2, help="children per inner node m (>= 2, default 2)")
+    bottleneck.add_argument("--bits", type=int, default=32, help="bits per float f (>= 1, default 32)")
+    _add_json(bottleneck, _bottleneck)
+
+    _edge_list_command(commands, "curvature", _curvature, "Balanced Forman curvature of every edge",
+                       "Topping et al. 2022, Definition 1, on the simple undirected graph of EDGES.")
+    resistance = _edge_list_command(
+        commands, "resistance", _resistance, "effective resistance: total, and between given pairs",
+        "Every edge of EDGES a unit resistor (simple graph; nodes = the ids that appear). "
+        "Prints n*tr(L^+) and R(u, v) for each --pair.")
+    resistance.add_argument("--pair", action="append", default=[], metavar="U,V",
+                            help="a node pair (repeatable)")
+    resistance.add_argument("--no-total", action="store_true",
+                            help="skip the total (it is dense: O(n^3), at most 10000 nodes)")
+
+
+def _edge_list_command(commands, name: str, handler, help_text: str, description: str):
+    parser = commands.add_parser(name, help=help_text, description=description + " EDGES is a "
+                                 "text file of 'u v' integer pairs, one undirected edge a line "
+                                 "('#' starts a comment line).")
+    parser.add_argument("edges", metavar="EDGES", help="edge-list file")
+    _add_json(parser, handler)
+    return parser
+
+
+def _add_json(parser: argparse.ArgumentParser, handler) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(func=handler)
+
+
+def _ceiling(args) -> int:
+    from tasks import load_task
+    from theory.ceiling import mp_ceiling
+
+    ds = load_task(args.directory)
+    values = mp_ceiling(ds, args.depth)
+    metric = "mse" if ds.is_regression else "accuracy"
+    if args.json:
+        print_json({"depth": args.depth, "metric": metric, "splits": values})
+        return 0
+    rows = []
+    for split, value in values.items():
+        idx = ds.split_indices(split)
+        baseline = float(np.var(ds.y[idx])) if ds.is_regression else ds.chance_accuracy(split)
+        rows.append({"split": split, "examples": len(idx), f"ceiling ({metric})": value,
+                     "constant predictor": baseline})
+    print_table(rows, title=f"{ds.name}: message-passing ceiling at depth {args.depth}")
+    return 0
+
+
+def _receptive_field(args) -> int:
+    from tasks import load_task
+    from theory.receptive_field import (ball_size, ball_size_formula, receptive_field_sizes,
+                                        task_ball_family)
+
+    ds = load_task(args.directory)
+    depth = ds.required_radius if args.depth is None else args.depth
+    nodes = np.unique(ds.target) if ds.level == "node" else np.arange(ds.num_nodes)
+    sizes = receptive_field_sizes(ds, depth, nodes)
+    out = {"depth": depth, "nodes": len(nodes),
+           "min": int(sizes.min()) if len(sizes) else None,
+           "mean": float(sizes.mean()) if len(sizes) else None,
+           "max": int(sizes.max()) if len(sizes) else None,
+           "closed_form": None}
+    family = task_ball_family(ds.name, ds.params) if ds.level == "node" else None
+    if family is not None:
+        name, params = family
+        value = ball_size(name, depth, **params)
+        out["closed_form"] = {"family": name, "formula": str(ball_size_formula(name, **params)),
+                              "params": params, "value": value,
+                              "matching": float(np.mean(sizes == value)) if len(sizes) else None}
+    if args.json:
+        print_json(out)
+    else:
+        shown = {k: v for k, v in out.items() if k != "closed_form"}
+        if out["closed_form"] is not None:
+            shown.update({f"closed form {k}": v for k, v in out["closed_form"].items()})
+        print_mapping(shown, title=f"{ds.name}: |B_L| over the targets")
+    return 0
+
+
+def _bottleneck(args) -> int:
+    from theory.bottleneck import log2_tree_arrangements, min_width
+
+    out = {"radius": args.radius, "arity": args.arity, "bits": args.bits,
+           "min_width": min_width(args.radius, args.arity, args.bits)}
+    if args.json:
+        print_json(out)
+    else:
+        print_mapping({**out, "log2 arrangements": log2_tree_arrangements(args.radius, args.arity)},
+                      title="Alon & Yahav bottleneck bound")
+    return 0
+
+
+def _curvature(args) -> int:
+    from theory.curvature import balanced_forman_curvature
+
+    edges = _read_edges(args.edges)
+    loops = np.flatnonzero(edges.u == edges.v)
+    if len(loops):
+        raise ValueError(f"{args.edges}, line {edges.line[loops[0]]}: self-loop "
+                         f"'{edges.u[loops[0]]} {edges.v[loops[0]]}': Balanced Forman curvature "
+                         "is defined on simple graphs")
+    values = balanced_forman_curvature(edges.u, edges.v)
+    rows = [{"u": int(a), "v": int(b), "curvature": float(c)}
+            for a, b, c in zip(edges.u, edges.v, values)]
+    if args.json:
+        print_json({"edges": rows})
+        return 0
+    print_mapping({"edges": len(values), "min": float(values.min()), "mean": float(values.mean()),
+                   "max": float(values.max()), "negative": int((values < 0).sum())},
+                  title="Balanced Forman curvature")
+    most_negative = np.argsort(values, kind="stable")[:SHOWN_EDGES]
+    print_table([rows[i] for i in most_negative], title="lowest-curvature edges")
+    return 0
+
+
+def _resistance(args) -> int:
+    from theory.resistance import effective_resistance, total_effective_resistance
+
+    edges = _read_edges(args.edges)
+    ids, local = np.unique(np.concatenate([edges.u, edges.v]), return_inverse=True)
+    u, v = local[:len(edges.u)], local[len(edges.u):]
+    pairs = np.array([_parse_pair(text, ids, args.edges) for text in args.pair],
+                     dtype=np.int64).reshape(-1, 2)
+    total = None if args.no_total else total_effective_resistance(u, v, len(ids))
+    values = effective_resistance(u, v, np.searchsorted(ids, pairs), len(ids))
+    out = {"total": _finite(total),
+           "pairs": [{"u": int(a), "v": int(b), "resistance": _finite(r)}
+                     for (a, b), r in zip(pairs, values)]}
+    if args.json:
+        print_json(out)
+        return 0
+    total_text = "skipped" if args.no_total else ("inf (disconnected)" if out["total"] is None else total)
+    print_mapping({"nodes": len(ids), "edges": len(edges.u), "total (n tr L+)": total_text},
+                  title="effective resistance")
+    if out["pairs"]:
+        print_table([{**row, "resistance": "inf" if row["resistance"] is None else row["resistance"]}
+                     for row in out["pairs"]], title="pairs")
+    return 0
+
+
+def _read_edges(path):
+    from theory.graph_input import read_edge_list
+
+    edges = read_edge_list(path)
+    if len(edges.u) == 0:
+        raise ValueError(f"{path} holds no edges: expected lines 'u v'")
+    return edges
+
+
+def _parse_pair(text: str, ids: np.ndarray, path) -> tuple[int, int]:
+    try:
+        a, b = (int(part) for part in text.split(","))
+    except ValueError:
+        raise ValueError(f"--pair {text!r} is invalid: expected two node ids 'u,v'") from None
+    for node in (a, b):
+        at = np.searchsorted(ids, node)
+        if at >= len(ids) or ids[at] != node:
+            raise ValueError(f"--pair {text}: node {node} does not appear in {path}")
+    return a, b
+
+
+def _finite(value):
+    return None if value is None or math.isinf(value) else float(value)
