@@ -27,10 +27,10 @@ def example_colours(ds, depth: int) -> np.ndarray:
     Node-level: the target node's colour. Graph-level: the id of the graph's multiset of
     node colours. Ids are comparable across the examples of ``ds``.
     """
-    colours = wl_colours(ds, require_int("depth", depth, 0))
+    depth = require_int("depth", depth, 0)
     if ds.level == "node":
-        return colours[ds.target]
-    return wl_graph_colours(ds.node_ptr, colours)[ds.graph_id]
+        return wl_colours(ds, depth, nodes=ds.target)
+    return wl_graph_colours(ds.node_ptr, wl_colours(ds, depth))[ds.graph_id]
 
 
 def mp_ceiling(ds, depth: int) -> dict[str, float]:

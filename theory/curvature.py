@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from theory.graph_input import node_count, simple_adjacency
+from theory.graph_input import concatenated_ranges, node_count, simple_adjacency
 
 WEDGE_CHUNK = 2**22
 
@@ -106,10 +106,8 @@ class _EdgeIndex:
     def _chunk_counts(self, e0: int, e1: int, counts: np.ndarray):
         """The three counts for edges e0..e1-1 (all out-edges of a range of sources)."""
         size = e1 - e0
-        total = int(counts.sum())
         local = np.repeat(np.arange(size), counts)
-        first = np.repeat(self.indptr[self.source[e0:e1]] - np.cumsum(counts) + counts, counts)
-        k = self.indices[first + np.arange(total)]
+        k = self.indices[concatenated_ranges(self.indptr[self.source[e0:e1]], counts)]
         i, j = self.source[e0 + local], self.indices[e0 + local]
         keep = k != j
         local, k, i, j = local[keep], k[keep], i[keep], j[keep]
@@ -143,8 +141,7 @@ class _EdgeIndex:
         partner = self.edge_id(tri_source, tri_node) - e0
         sizes = triangles[partner]
         owner = np.repeat(tri_local, sizes)
-        first = np.repeat(ptr[partner] - np.cumsum(sizes) + sizes, sizes)
-        expanded = np.sort(owner * self.n + tri_node[first + np.arange(int(sizes.sum()))])
+        expanded = np.sort(owner * self.n + tri_node[concatenated_ranges(ptr[partner], sizes)])
         return (np.searchsorted(expanded, query_keys, side="right")
                 - np.searchsorted(expanded, query_keys, side="left"))
 

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 import sympy
 
 from theory.arguments import require_int
-from theory.graph_input import in_adjacency, message_graph
+from theory.graph_input import concatenated_ranges, in_adjacency, message_graph
 
 L, m, r, n, k = sympy.symbols("L m r n k", integer=True, nonnegative=True)
 BFS_CHUNK = 16384
@@ -60,12 +60,10 @@ def _ball_sizes(in_edges: sp.csr_matrix, sources: np.ndarray, depth: int) -> np.
     node = sources
     for _ in range(depth):
         counts = indptr[node + 1] - indptr[node]
-        total = int(counts.sum())
-        if total == 0:
+        if counts.sum() == 0:
             break
-        first = np.repeat(indptr[node] - np.cumsum(counts) + counts, counts)
         keys = np.unique(np.repeat(owner, counts) * num_nodes
-                         + indices[first + np.arange(total)])
+                         + indices[concatenated_ranges(indptr[node], counts)])
         at = np.minimum(np.searchsorted(reached, keys), len(reached) - 1)
         keys = keys[reached[at] != keys]
         if len(keys) == 0:

@@ -20,31 +20,58 @@ import numpy as np
 import scipy.sparse as sp
 
 from theory.arguments import require_int
-from theory.graph_input import message_graph
+from theory.graph_input import concatenated_ranges, message_graph
 
 
-def wl_colours(data, rounds: int) -> np.ndarray:
-    """Colours of every node after ``rounds`` rounds of refinement, as (N,) int64 ids.
+def wl_colours(data, rounds: int, nodes: np.ndarray | None = None) -> np.ndarray:
+    """Colours after ``rounds`` rounds of refinement, as int64 ids: (N,) for every node, or
+    (len(nodes),) for the given ``nodes``.
 
     ``data`` is a TaskDataset (all graphs, global node ids, colours comparable across its
     graphs) or a tuple ``(src, dst, x)``. Round 0 colours are the distinct rows of ``x``.
-    Refinement stops early once the partition is stable (a round that adds no colour adds
-    none later), so the partition returned is the one after ``rounds`` rounds; the ids are a
-    deterministic function of the graph and ``x``. Raises ``ValueError`` for ``rounds < 0``.
+    For every node, refinement stops early once the partition is stable (a round that adds
+    no colour adds none later), so the partition returned is the one after ``rounds``
+    rounds. With ``nodes``, round k refines only the nodes within ``rounds - k`` hops of
+    them along in-edges (all their colours depend on), which gives their colours at less
+    cost. Ids are a deterministic function of the graph, ``x`` and ``nodes``. Raises
+    ``ValueError`` for ``rounds < 0`` or a node outside ``[0, N)``.
     """
     rounds = require_int("rounds", rounds, 0)
     src, dst, x = message_graph(data)
-    colours = row_ranks(x)
-    if rounds == 0:
-        return colours
+    colours = exact_row_ids(x) if x.dtype.kind in "biu" else row_ranks(x)
     by_dst = sp.csr_matrix((src, (dst, np.arange(len(src)))), shape=(len(x), len(src)))
-    segments = Segments(by_dst.indptr, index=by_dst.data)
-    for _ in range(rounds):
-        refined = segments.multiset_labels(colours, own=colours)
-        if count_labels(refined) == count_labels(colours):
-            break
-        colours = refined
-    return colours
+    ptr, in_neighbours = by_dst.indptr.astype(np.int64), by_dst.data
+    if nodes is None:
+        segments = Segments(ptr[:-1], np.diff(ptr), index=in_neighbours)
+        for _ in range(rounds):
+            refined = segments.multiset_labels(colours, own=colours)
+            if count_labels(refined) == count_labels(colours):
+                break
+            colours = refined
+        return colours
+    nodes = np.asarray(nodes, dtype=np.int64)
+    if len(nodes) and (nodes.min() < 0 or nodes.max() >= len(x)):
+        raise ValueError(f"nodes must lie in [0, {len(x)}), got [{nodes.min()}, {nodes.max()}]")
+    hops = _hops_to(ptr, in_neighbours, nodes, rounds)
+    for k in range(1, rounds + 1):
+        active = np.flatnonzero(hops <= rounds - k)
+        segments = Segments(ptr[active], ptr[active + 1] - ptr[active], index=in_neighbours)
+        colours[active] = segments.multiset_labels(colours, own=colours[active])
+    return colours[nodes]
+
+
+def _hops_to(ptr: np.ndarray, in_neighbours: np.ndarray, nodes: np.ndarray, limit: int) -> np.ndarray:
+    """(N,) hops from each node to the nearest of ``nodes`` along edges u -> v (0 for them),
+    ``limit`` for every node at least ``limit`` hops away."""
+    hops = np.full(len(ptr) - 1, limit, dtype=np.int64)
+    hops[nodes] = 0
+    frontier = np.unique(nodes)
+    for step in range(1, limit):
+        counts = ptr[frontier + 1] - ptr[frontier]
+        reached = in_neighbours[concatenated_ranges(ptr[frontier], counts)]
+        frontier = np.unique(reached[hops[reached] > step])
+        hops[frontier] = step
+    return hops
 
 
 def wl_graph_colours(node_ptr: np.ndarray, colours: np.ndarray) -> np.ndarray:
@@ -54,28 +81,29 @@ def wl_graph_colours(node_ptr: np.ndarray, colours: np.ndarray) -> np.ndarray:
     share an id iff their histograms are equal, the most a sum readout over an L-layer
     message-passing network can distinguish.
     """
-    return Segments(node_ptr).multiset_labels(np.asarray(colours, dtype=np.int64))
+    node_ptr = np.asarray(node_ptr, dtype=np.int64)
+    return Segments(node_ptr[:-1], np.diff(node_ptr)).multiset_labels(np.asarray(colours, np.int64))
 
 
 class Segments:
-    """Owners 0..K-1, owner k holding items ``index[ptr[k]:ptr[k+1]]`` (``index`` None:
-    the positions themselves).
+    """Owners 0..K-1, owner k holding items ``index[starts[k]:starts[k] + lengths[k]]``
+    (``index`` None: the positions themselves).
 
     Owners are bucketed by segment length once, so repeated labelling (one per WL round)
     gathers each bucket into a dense (owners, length) matrix without sorting all items.
     """
 
-    def __init__(self, ptr: np.ndarray, index: np.ndarray | None = None):
-        ptr = np.asarray(ptr, dtype=np.int64)
-        self.num_owners = len(ptr) - 1
-        lengths = np.diff(ptr)
+    def __init__(self, starts: np.ndarray, lengths: np.ndarray, index: np.ndarray | None = None):
+        starts = np.asarray(starts, dtype=np.int64)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        self.num_owners = len(starts)
         by_length = np.argsort(lengths, kind="stable")
         distinct, first = np.unique(lengths[by_length], return_index=True)
         bounds = np.append(first, self.num_owners)
         self.buckets = []
         for k, length in enumerate(distinct):
             members = by_length[bounds[k]:bounds[k + 1]]
-            positions = ptr[members][:, None] + np.arange(length)
+            positions = starts[members][:, None] + np.arange(length)
             self.buckets.append((members, positions if index is None else index[positions]))
 
     def multiset_labels(self, values: np.ndarray, own: np.ndarray | None = None) -> np.ndarray:
@@ -101,14 +129,22 @@ class Segments:
 def exact_row_ids(rows: np.ndarray) -> np.ndarray:
     """Dense ids (0..K-1) of the rows of a 2-d int64 array: equal ids iff equal rows.
 
-    Rows are grouped by a 64-bit hash; each group is checked element-wise against its first
-    row, and if any group holds two different rows the exact lexicographic ranks are
-    returned instead. Either way the ids are a deterministic function of the rows' values.
+    ``rows`` must be integers (or booleans). Rows are grouped by a 64-bit hash; each group
+    is checked element-wise against one of its rows, and if any group holds two different
+    rows the exact lexicographic ranks are returned instead. Either way the ids are a
+    deterministic function of the rows' values (ids ordered by hash value).
     """
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
     hashes = _mix(rows.astype(np.uint64)) @ _mix(np.arange(1, rows.shape[1] + 1, dtype=np.uint64))
-    _, first, ids = np.unique(hashes, return_index=True, return_inverse=True)
-    if (rows == rows[first[ids]]).all():
-        return ids.astype(np.int64)
+    order = np.argsort(hashes)
+    ordered = hashes[order]
+    new_group = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+    ids = np.empty(len(rows), dtype=np.int64)
+    ids[order] = np.cumsum(new_group) - 1
+    representative = order[new_group]
+    if (rows == rows[representative[ids]]).all():
+        return ids
     return row_ranks(rows)
 
 

@@ -35,6 +35,18 @@ def test_directed_multigraphs_match_brute_force(seed):
         assert same_partition(wl_colours((src, dst, x), rounds), naive_wl(src, dst, x, rounds))
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_colours_of_chosen_nodes_match_the_full_refinement(seed):
+    rng = np.random.default_rng(seed)
+    n = 60
+    src, dst = rng.integers(0, n, 120), rng.integers(0, n, 120)
+    x = rng.integers(0, 2, n)
+    nodes = rng.choice(n, 8)
+    for rounds in range(6):
+        chosen = wl_colours((src, dst, x), rounds, nodes=nodes)
+        assert same_partition(chosen, np.array(naive_wl(src, dst, x, rounds))[nodes])
+
+
 def test_in_neighbour_convention_on_a_directed_path():
     src, dst, x = np.array([0, 1]), np.array([1, 2]), np.zeros(3)
     assert same_partition(wl_colours((src, dst, x), 1), [0, 1, 1])
@@ -94,5 +106,7 @@ def test_dataset_input_and_bad_arguments(tiny_dataset):
         wl_colours(tiny_dataset, -1)
     with pytest.raises(ValueError, match=r"\[0, 3\)"):
         wl_colours((np.array([0]), np.array([3]), np.zeros(3)), 1)
+    with pytest.raises(ValueError, match="nodes must lie"):
+        wl_colours(tiny_dataset, 1, nodes=[99])
     with pytest.raises(TypeError, match="TaskDataset"):
         wl_colours([1, 2, 3], 1)
