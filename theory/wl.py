@@ -8,8 +8,8 @@ graph stores both directions and gets the usual refinement). One round maps
 
 to a dense integer id. The ids are exact: nodes share a colour iff their signatures are
 equal, whichever graphs of the dataset they belong to. (A 64-bit hash of each signature
-only proposes the grouping; every group is then compared member by member against its
-first member, and a group with a collision is ranked exactly instead.) A message-passing
+only proposes the grouping; every member of a group is then compared with one
+representative, and on any collision the rows are ranked exactly instead.) A message-passing
 network of L layers maps nodes of equal colour after L rounds to equal states (Xu et al.
 2019, "How powerful are graph neural networks?"; Morris et al. 2019, "Weisfeiler and Leman
 go neural").
