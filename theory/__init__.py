@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import importlib
 
-# -- theory-B: sensitivity, over-smoothing, statistics, hypotheses ----------------------------
-_THEORY_B_EXPORTS = {
+_EXPORTS = {
+    # sensitivity, over-smoothing, statistics, hypotheses
     "model_sensitivity": "theory.sensitivity", "jacobian_blocks": "theory.sensitivity",
     "dirichlet_energy": "theory.smoothing", "dirichlet_energy_unnormalised": "theory.smoothing",
     "mean_average_distance": "theory.smoothing", "invariant_distance": "theory.smoothing",
@@ -19,11 +19,7 @@ _THEORY_B_EXPORTS = {
     "check": "theory.hypotheses", "builtin_hypotheses": "theory.hypotheses",
     "resolve_hypotheses": "theory.hypotheses", "Verdict": "theory.hypotheses",
     "load_hypotheses": "theory.hypothesis_spec",
-}
-# -- end theory-B -----------------------------------------------------------------------------
-
-# -- theory-A: expressivity, receptive fields, bottleneck, curvature, resistance --------------
-_THEORY_A_EXPORTS = {
+    # expressivity, receptive fields, bottleneck, curvature, resistance
     "wl_colours": "theory.wl", "wl_graph_colours": "theory.wl",
     "mp_ceiling": "theory.ceiling", "example_colours": "theory.ceiling",
     "mp_countability": "theory.countability", "Countability": "theory.countability",
@@ -36,9 +32,6 @@ _THEORY_A_EXPORTS = {
     "total_effective_resistance": "theory.resistance",
     "read_edge_list": "theory.graph_input",
 }
-# -- end theory-A -----------------------------------------------------------------------------
-
-_EXPORTS = {**_THEORY_B_EXPORTS, **_THEORY_A_EXPORTS}
 __all__ = sorted(_EXPORTS)
 
 
