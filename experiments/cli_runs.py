@@ -121,8 +121,8 @@ def _runs(args: argparse.Namespace) -> int:
     if args.json:
         print_json(frame.to_dict(orient="records"))
     else:
-        print_table(frame.drop(columns=["task_params"]).to_dict(orient="records"),
-                    title=f"{len(frame)} runs in {args.db}")
+        shown = ["key", "status", "task", "model", "depth", "seed", "test_acc", "error"]
+        print_table(frame[shown].to_dict(orient="records"), title=f"{len(frame)} runs in {args.db}")
     return 0
 
 

@@ -58,7 +58,8 @@ def execute(runs: Sequence, run_fn: RunFunction, on_outcome: OnOutcome, workers:
     """Run every ``run`` (objects with ``key`` and ``config``) through ``run_fn``.
 
     ``workers`` processes run at once (local) or at most that many Ray tasks are in flight
-    (ray); on the local pool each worker gets ``cores // workers`` (at least 1) threads.
+    (ray); worker processes get ``OMP_NUM_THREADS=1`` (and MKL/OpenBLAS likewise), as Ray
+    sets for one-CPU tasks, so that ``workers`` runs use at most ``workers`` cores.
     ``address`` joins an existing Ray cluster; without it a local one is started with
     ``workers`` CPUs and shut down afterwards. Raises ``ValueError`` for a bad executor or
     worker count, ``ImportError`` with the install command when Ray is missing.
@@ -77,9 +78,9 @@ def execute(runs: Sequence, run_fn: RunFunction, on_outcome: OnOutcome, workers:
         _execute_ray(list(runs), run_fn, on_outcome, workers, address)
 
 
-def _init_worker(threads: int) -> None:
+def _init_worker() -> None:
     for name in THREAD_VARIABLES:
-        os.environ[name] = str(threads)
+        os.environ[name] = "1"
 
 
 def _execute_local(runs: list, run_fn: RunFunction, on_outcome: OnOutcome, workers: int) -> None:
@@ -100,9 +101,8 @@ def _run_pool(queue: deque, run_fn: RunFunction, on_outcome: OnOutcome, workers:
     outcome; return [] when the queue is done, or the unreported in-flight runs if the pool
     broke."""
     workers = min(workers, len(queue))
-    threads = max(1, available_cores() // workers)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(threads,))
+                               initializer=_init_worker)
     pending: dict[Future, Any] = {}
     try:
         while queue or pending:

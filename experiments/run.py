@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from typing import Any
 
 TASK_CACHE_SIZE = 4
+# One torch/DGL thread per run: on these small graphs parallel runs beat threads within a
+# run (benchmarks/bench_sweep.py: 1 worker x 2 threads was 30x slower than 2 workers x 1
+# thread on a busy 2-core machine), and results stay bit-identical whatever the executor
+# or worker count.
+THREADS_PER_RUN = 1
 ENERGY_CHUNK_NODES = 100_000
 
 
@@ -36,20 +40,13 @@ def run_config(config: dict[str, Any]) -> dict[str, Any]:
     import models
 
     dataset = task_dataset(config["task"])
-    train_config = {**config["train"], "threads": _threads()}
+    train_config = {**config["train"], "threads": THREADS_PER_RUN}
     trained = models.train(dataset, dict(config["model"]), train_config, int(config["seed"]))
     record = trained.record.to_dict()
     record["radius"] = dataset.required_radius
     record["chance"] = dataset.chance_accuracy("test")
     record["energy"] = layer_energies(trained.model, dataset)
     return record
-
-
-def _threads() -> int:
-    """Threads for this run: ``OMP_NUM_THREADS`` as set by the executor, else every core."""
-    from experiments.executors import available_cores
-
-    return int(os.environ.get("OMP_NUM_THREADS") or available_cores())
 
 
 def layer_energies(model, dataset) -> list[float] | None:

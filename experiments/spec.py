@@ -233,10 +233,10 @@ def _model_grid(model_tables: Iterable[dict[str, Any]], radius: int, models) -> 
 
 def _resolved_train(train: dict[str, Any], models) -> dict[str, Any]:
     """``train`` with every setting filled by ``models.resolve_train_config``, except
-    ``threads``, which the executor sets (workers x threads <= cores)."""
+    ``threads``, which the run sets (``experiments.run.THREADS_PER_RUN``)."""
     if "threads" in train:
-        raise ValueError("[train] threads is set by the executor (cores // workers); "
-                         "remove it from the spec")
+        raise ValueError("[train] threads is set by depthlab (one per run; parallelism "
+                         "comes from --workers): remove it from the spec")
     resolved = models.resolve_train_config(train)
     return {k: v for k, v in resolved.items() if k != "threads"}
 

@@ -92,3 +92,18 @@ def test_ray_executor_gives_the_same_table(local_db, spec_path, tmp_path):
     frame = sweep(spec_path, tmp_path / "ray.db", workers=2, executor="ray")
     assert set(frame["status"]) == {"finished"}
     assert _table(tmp_path / "ray.db").equals(_table(local_db))
+
+
+def test_train_command_runs_one_config_and_can_store_it(tmp_path, capsys):
+    capsys.readouterr()
+    db = tmp_path / "one.db"
+    assert main(["train", "--task", "tree-neighbors-match", "--param", "radius=2", "--model", "gin",
+                 "--depth", "r+1", "--width", "8", "--train", "epochs=1", "--db", str(db),
+                 "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert (row["task"], row["model"], row["depth"], row["radius"], row["epochs"]) == (
+        "tree-neighbors-match", "gin", 3, 2, 1)
+    assert results_frame(db)["key"].tolist() == [row["key"]]
+    assert main(["train", "--task", "tree-neighbors-match", "--model", "gin",
+                 "--option", "bogus"]) == 2
+    assert "--option 'bogus' is invalid: expected KEY=VALUE" in capsys.readouterr().err

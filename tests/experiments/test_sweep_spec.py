@@ -68,7 +68,7 @@ def test_expand_resolves_relative_depths_defaults_and_duplicates(tmp_path):
     (("max_examples", "max_exemples"), "unknown parameter.*max_exemples.*its parameters are"),
     (('family = "gin"', 'family = "gnn"'), "unknown model 'gnn'; choose one of:.*gcn"),
     (("width = 8", "width = 8\noptions = { resid = true }"), "unknown option.*resid"),
-    (("epochs = 2", "epochs = 2\nthreads = 2"), "threads is set by the executor"),
+    (("epochs = 2", "epochs = 2\nthreads = 2"), "threads is set by depthlab"),
     (("epochs = 2", "epoch = 2"), "unknown train option.*epoch"),
     (("seeds = [0, 1]", "seeds = [0, 1]\nseed = 3"), "unknown key.*seed; allowed"),
     (("width = 8", "width = 8\nparam_budget = 100"), "exactly one of width or param_budget"),
