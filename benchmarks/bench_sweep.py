@@ -34,13 +34,14 @@ batch_size = 32
 """
 
 
-def timed_sweep(runs, directory: Path, name: str, workers: int, executor: str) -> float:
+def timed_sweep(runs, directory: Path, name: str, workers: int, executor: str) -> tuple[float, float]:
+    """(wall seconds of the sweep, mean wall seconds of one run inside its worker)."""
     start = time.perf_counter()
     frame = sweep_runs(runs, directory / f"{name}.db", workers=workers, executor=executor)
     seconds = time.perf_counter() - start
     if set(frame["status"]) != {"finished"} or len(frame) != len(runs):
         raise RuntimeError(f"{name}: not every run finished: {frame['status'].value_counts().to_dict()}")
-    return seconds
+    return seconds, float(frame["wall_seconds"].mean())
 
 
 def main() -> None:
@@ -71,10 +72,12 @@ def main() -> None:
     print(f"{len(runs)} runs (gin depth 4 on tree-neighbors-match r=3, 256 examples, "
           f"150 epochs); {os.cpu_count()} cores; 1-min load average between phases: "
           + ", ".join(f"{load:.1f}" for load in loads))
-    print("| executor | workers | seconds | speed-up vs 1 local worker | time vs 2 local workers |")
-    print("|---|---|---|---|---|")
-    for name, workers, seconds in rows:
-        print(f"| {name} | {workers} | {seconds:.1f} | {one / seconds:.2f}x | {seconds / two:.2f}x |")
+    print("| executor | workers | sweep s | mean run s | speed-up vs 1 local worker | "
+          "time vs 2 local workers |")
+    print("|---|---|---|---|---|---|")
+    for name, workers, (seconds, per_run) in rows:
+        print(f"| {name} | {workers} | {seconds:.1f} | {per_run:.1f} | {one[0] / seconds:.2f}x | "
+              f"{seconds / two[0]:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,9 @@ from typing import Any
 
 TASK_CACHE_SIZE = 4
 # One torch/DGL thread per run: on these small graphs parallel runs beat threads within a
-# run (benchmarks/bench_sweep.py: 1 worker x 2 threads was 30x slower than 2 workers x 1
-# thread on a busy 2-core machine), and results stay bit-identical whatever the executor
-# or worker count.
+# run (benchmarks/bench_sweep.py, 8 runs on 1 worker on a busy 2-core machine: 446 s with
+# 2 threads, 18 s with 1), and results stay bit-identical whatever the executor or
+# worker count.
 THREADS_PER_RUN = 1
 ENERGY_CHUNK_NODES = 100_000
 
@@ -23,6 +23,11 @@ ENERGY_CHUNK_NODES = 100_000
 def task_dataset(task_config: dict[str, Any]):
     """The dataset of ``{"name", "params", "data_seed"}``, generated once per process."""
     return _cached_task(json.dumps(task_config, sort_keys=True))
+
+
+def clear_task_cache() -> None:
+    """Drop the datasets :func:`task_dataset` holds (e.g. in a parent after planning)."""
+    _cached_task.cache_clear()
 
 
 @functools.lru_cache(maxsize=TASK_CACHE_SIZE)

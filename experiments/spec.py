@@ -147,11 +147,11 @@ def expand(spec: SweepSpec) -> list[Run]:
 
     Task parameters are resolved (defaults filled), each distinct task is generated to read
     its required radius, relative depths are resolved against it, and every model config is
-    built once by ``models.make_model`` to validate family and options. Raises
-    ``ValueError`` (naming the spec entry) before any run starts.
+    built once by ``models.make_model`` to validate family and options; the generated
+    datasets are dropped afterwards. Raises ``ValueError`` before any run starts.
     """
     import models
-    from experiments.run import task_dataset
+    from experiments.run import clear_task_cache, task_dataset
 
     task_configs = [
         {"name": task["name"], "params": params, "data_seed": data_seed}
@@ -178,6 +178,7 @@ def expand(spec: SweepSpec) -> list[Run]:
                     config = {"task": task_config, "model": model_config,
                               "train": train_config, "seed": seed}
                     runs.append(Run(config_key(config), config, cost))
+    clear_task_cache()
     return runs
 
 
