@@ -95,9 +95,9 @@ def runs(db: str | Path = DEFAULT_DB, status: str | None = None) -> pd.DataFrame
 
 
 def report(db: str | Path = DEFAULT_DB, x: str = "radius", y: str = "test_acc",
-           by: Sequence[str] = ("model",)) -> pd.DataFrame:
+           by: str | Sequence[str] = ("model",)) -> pd.DataFrame:
     """Mean, std and n of ``y`` over seeds per config (:func:`experiments.results.aggregate`)."""
-    return aggregate(results_frame(db), x=x, y=y, by=list(by))
+    return aggregate(results_frame(db), x=x, y=y, by=by)
 
 
 def train_one(task: str, model: str, depth: int | str, width: int = 32,

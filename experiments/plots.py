@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments.results import aggregate, group_keys  # noqa: E402
+from experiments.results import aggregate, group_keys, names  # noqa: E402
 
 FIGURE_SUFFIXES = (".png", ".svg")
 PANEL_INCHES = 4.2
@@ -26,12 +26,12 @@ LEGEND_INCHES = 1.8
 
 
 def plot_curves(frame: pd.DataFrame, path: str | Path, x: str = "radius",
-                y: str | Sequence[str] = "test_acc", by: Sequence[str] = ("model",)) -> Path:
+                y: str | Sequence[str] = "test_acc", by: str | Sequence[str] = ("model",)) -> Path:
     """Write the ``y``-vs-``x`` figure of ``frame`` (a results frame) to ``path``: one
     panel per metric and task. Against the radius, depths are labelled relative to it
     ("r-1", "r+1") when that names fewer curves than absolute depths."""
     path = _figure_path(path)
-    ys = [y] if isinstance(y, str) else list(y)
+    ys, by = names(y), names(by)
     if x == "radius" and "depth" not in by:
         frame = _relative_depths(frame, ["task", *by])
     table = aggregate(frame, x=x, y=ys, by=by)
@@ -90,11 +90,11 @@ def _as_tuple(label) -> tuple:
 
 
 def plot_heatmap(frame: pd.DataFrame, path: str | Path, y: str | Sequence[str] = "test_acc",
-                 by: Sequence[str] = ("model",)) -> Path:
+                 by: str | Sequence[str] = ("model",)) -> Path:
     """Write the depth x radius heatmap of mean ``y`` (one metric or several) of ``frame``
     to ``path``: one panel per metric, task and ``by`` value."""
     path = _figure_path(path)
-    ys = [y] if isinstance(y, str) else list(y)
+    ys, by = names(y), names(by)
     by_depth = list(dict.fromkeys([*by, "depth"]))
     table = aggregate(frame, x="radius", y=ys, by=by_depth)
     _, splitting = group_keys(frame, "radius", by_depth)

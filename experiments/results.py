@@ -74,7 +74,12 @@ def config_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in fixed if c in frame.columns] + prefixed
 
 
-def group_keys(frame: pd.DataFrame, x: str, by: Sequence[str]) -> tuple[list[str], list[str]]:
+def names(columns: str | Sequence[str]) -> list[str]:
+    """One column name or several as a list (``"model"`` -> ``["model"]``)."""
+    return [columns] if isinstance(columns, str) else list(columns)
+
+
+def group_keys(frame: pd.DataFrame, x: str, by: str | Sequence[str]) -> tuple[list[str], list[str]]:
     """``(keys, splitting)`` for aggregating ``frame`` along ``x`` per ``by``.
 
     ``splitting``: config columns (seeds excluded) that take several values within a
@@ -83,6 +88,7 @@ def group_keys(frame: pd.DataFrame, x: str, by: Sequence[str]) -> tuple[list[str
     along ``x`` (e.g. depth = r+1), shown but not splitting (a column equal to ``x`` is
     left out).
     """
+    by = names(by)
     base = list(dict.fromkeys(["task", *by, x]))
     candidates = [c for c in config_columns(frame) if c not in base]
     cells = frame.groupby(base, dropna=False)
@@ -95,15 +101,16 @@ def group_keys(frame: pd.DataFrame, x: str, by: Sequence[str]) -> tuple[list[str
 
 
 def aggregate(frame: pd.DataFrame, x: str = "radius", y: str | Sequence[str] = "test_acc",
-              by: Sequence[str] = ("model",)) -> pd.DataFrame:
-    """Mean, std and n of ``y`` (one metric or several) over seeds, one row per config.
+              by: str | Sequence[str] = ("model",)) -> pd.DataFrame:
+    """Mean, std and n of ``y`` (one metric or several) over seeds, one row per config;
+    ``by`` is one column or several.
 
     Rows are grouped by :func:`group_keys` (so different configs are never averaged
     together). Columns: the group keys, ``chance`` (mean), ``{y}_mean`` and ``{y}_std``
     (sample std, NaN for n = 1) per metric, and ``n`` (runs with the first metric).
     Raises ``ValueError`` naming an unknown column.
     """
-    ys = [y] if isinstance(y, str) else list(y)
+    ys, by = names(y), names(by)
     for name, column in [("x", x), *(("y", c) for c in ys), *(("by", b) for b in by)]:
         if column not in frame.columns:
             raise ValueError(f"{name}={column!r} is not a results column; choose from: "

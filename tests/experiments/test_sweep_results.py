@@ -64,6 +64,7 @@ def test_aggregate_over_seeds_keeps_configs_apart():
     assert plain["test_acc_mean"].tolist() == [0.75, 0.75]
     assert np.allclose(plain["test_acc_std"], np.std([0.5, 1.0], ddof=1))
     assert plain["n"].tolist() == [2, 2] and plain["chance"].tolist() == [0.25, 0.125]
+    assert aggregate(frame, x="radius", y="test_acc", by="model").equals(table)
     both = aggregate(frame, x="radius", y=["train_acc", "test_acc"], by=["model"])
     assert {"train_acc_mean", "test_acc_std"} <= set(both.columns)
 
