@@ -37,7 +37,7 @@ from tasks.edge_arrays import undirected_edge_arrays
 from tasks.params import Param
 from tasks.registry import Generated, TaskSpec, register
 from tasks.sparse_bernoulli import BATCH_DRAWS, bernoulli_successes
-from tasks.splits import check_fractions, stratified_split
+from tasks.splits import check_fractions, fraction_params, stratified_split
 
 NAME = "csbm"
 
@@ -49,10 +49,7 @@ PARAMS = (
     Param("mu", "float", 1.0, "distance between any two class means", low=0),
     Param("features", "int", 16, "feature dimension (>= classes)", low=1),
     Param("num_graphs", "int", 1, "independent graphs", low=1),
-    Param("train_fraction", "float", 0.6, "share of each class's nodes in train", low=0,
-          high=1),
-    Param("val_fraction", "float", 0.2, "share of each class's nodes in val; the rest is "
-          "test", low=0, high=1),
+    *fraction_params(0.6, 0.2, "each class's nodes"),
 )
 
 

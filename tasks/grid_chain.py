@@ -30,7 +30,7 @@ import numpy as np
 from tasks.bfs import hop_distances
 from tasks.params import Param
 from tasks.registry import Generated, TaskSpec, register
-from tasks.splits import check_fractions, stratified_split
+from tasks.splits import check_fractions, fraction_params, stratified_split
 from tasks.tiling import tile_template
 
 NAME = "grid-chain"
@@ -46,10 +46,7 @@ PARAMS = (
           low=0, high=1),
     Param("num_examples", "int", 1000, "number of examples (one graph each)", low=1),
     Param("classes", "int", 4, "number of distinct values, hence of classes", low=2),
-    Param("train_fraction", "float", 0.8, "share of each label's examples in train", low=0,
-          high=1),
-    Param("val_fraction", "float", 0.1, "share of each label's examples in val; the rest "
-          "is test", low=0, high=1),
+    *fraction_params(0.8, 0.1, "each label's examples"),
 )
 
 

@@ -44,7 +44,7 @@ from tasks.motifs import (PATTERN_DIAMETER, PATTERNS, graph_counts, node_counts,
 from tasks.params import Param
 from tasks.random_graphs import check_regular, erdos_renyi, random_regular
 from tasks.registry import Generated, TaskSpec, register
-from tasks.splits import check_fractions, stratified_split
+from tasks.splits import check_fractions, fraction_params, stratified_split
 
 NAME = "motif-count"
 FLOAT32_EXACT = 2**24
@@ -63,9 +63,7 @@ PARAMS = (
           choices=("count", "class")),
     Param("max_count", "int", None, "label 'class' only: counts >= max_count share the "
           "last class; default: the largest count (no clipping)", low=1),
-    Param("train_fraction", "float", 0.8, "share of examples (graph level) or graphs "
-          "(node level) in train", low=0, high=1),
-    Param("val_fraction", "float", 0.1, "share in val; the rest is test", low=0, high=1),
+    *fraction_params(0.8, 0.1, "examples (graph level) or graphs (node level)"),
 )
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tasks.params import Param
+
 TRAIN, VAL, TEST = 0, 1, 2
 SPLIT_NAMES = {TRAIN: "train", VAL: "val", TEST: "test"}
 
@@ -41,3 +43,14 @@ def check_fractions(train: float, val: float) -> None:
     if not 0 < train or train + val > 1:
         raise ValueError(f"train_fraction={train!r}, val_fraction={val!r} are invalid: "
                          "expected train_fraction > 0 and train_fraction + val_fraction <= 1")
+
+
+def fraction_params(train: float, val: float, share_of: str) -> tuple[Param, Param]:
+    """The ``train_fraction`` and ``val_fraction`` parameters (defaults ``train``, ``val``) of
+    a task with a validation split; ``share_of`` says what is split, e.g. "each label's
+    examples". Pair with :func:`check_fractions` in the task's cross-parameter check."""
+    return (
+        Param("train_fraction", "float", train, f"share of {share_of} in train", low=0, high=1),
+        Param("val_fraction", "float", val, f"share of {share_of} in val; the rest is test",
+              low=0, high=1),
+    )
