@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from tasks.dataset import TaskDataset
+from tasks.ranges import concatenated_ranges
 from tasks.quiet_dgl import dgl
 
 
@@ -30,22 +31,15 @@ class ExampleBatch:
     level: str
 
 
-def _gather_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
-    """Concatenate ``arange(starts[i], stops[i])`` for all i, without a Python loop."""
-    lengths = stops - starts
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    return np.arange(int(lengths.sum()), dtype=np.int64) + offsets
-
-
 def graphs_to_dgl(ds: TaskDataset, graph_ids: np.ndarray) -> "dgl.DGLGraph":
     """The graphs ``graph_ids`` (in that order) as one batched DGLGraph with ``ndata["x"]``."""
     graph_ids = np.asarray(graph_ids, dtype=np.int64)
     n_lo, n_hi = ds.node_ptr[graph_ids], ds.node_ptr[graph_ids + 1]
     e_lo, e_hi = ds.edge_ptr[graph_ids], ds.edge_ptr[graph_ids + 1]
-    nodes = _gather_ranges(n_lo, n_hi)
-    edges = _gather_ranges(e_lo, e_hi)
     num_nodes = n_hi - n_lo
     num_edges = e_hi - e_lo
+    nodes = concatenated_ranges(n_lo, num_nodes)
+    edges = concatenated_ranges(e_lo, num_edges)
     new_start = np.concatenate(([0], np.cumsum(num_nodes)[:-1]))
     shift = np.repeat(new_start - n_lo, num_edges)
     src = torch.from_numpy(ds.src[edges] + shift)

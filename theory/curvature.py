@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from theory.graph_input import concatenated_ranges, node_count, simple_adjacency
+from tasks.ranges import concatenated_ranges
+from theory.graph_input import node_count, simple_adjacency
 
 WEDGE_CHUNK = 2**22
 

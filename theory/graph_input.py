@@ -61,13 +61,6 @@ def node_count(src: np.ndarray, dst: np.ndarray, num_nodes: int | None) -> int:
     return int(num_nodes)
 
 
-def concatenated_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """``concatenate([arange(s, s + c) for s, c in zip(starts, counts)])``, vectorised."""
-    counts = np.asarray(counts, dtype=np.int64)
-    total = int(counts.sum())
-    return np.repeat(np.asarray(starts, dtype=np.int64) - np.cumsum(counts) + counts, counts) + np.arange(total)
-
-
 def in_adjacency(src: np.ndarray, dst: np.ndarray, num_nodes: int) -> sp.csr_matrix:
     """(N, N) 0/1 CSR matrix P with ``P[w, u] = 1`` iff there is an edge ``u -> w``.
 

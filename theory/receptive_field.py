@@ -22,7 +22,8 @@ import scipy.sparse as sp
 import sympy
 
 from theory.arguments import require_int
-from theory.graph_input import concatenated_ranges, in_adjacency, message_graph
+from tasks.ranges import concatenated_ranges
+from theory.graph_input import in_adjacency, message_graph
 
 L, m, r, n, k = sympy.symbols("L m r n k", integer=True, nonnegative=True)
 BFS_CHUNK = 16384

@@ -20,7 +20,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from theory.arguments import require_int
-from theory.graph_input import concatenated_ranges, message_graph
+from tasks.ranges import concatenated_ranges
+from theory.graph_input import message_graph
 
 
 def wl_colours(data, rounds: int, nodes: np.ndarray | None = None) -> np.ndarray:
