@@ -18,7 +18,7 @@ COMMAND_MODULES = (
     "experiments.cli_theory",
     "experiments.cli_check",
 )
-EXPECTED_ERRORS = (ValueError, FileNotFoundError, PermissionError, KeyError)
+EXPECTED_ERRORS = (ValueError, FileNotFoundError, PermissionError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except EXPECTED_ERRORS as error:
-        print_error(str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error))
+        print_error(str(error))
         return 2
 
 
