@@ -99,9 +99,9 @@ def measure(label: str, implementation: str, baseline_examples: int) -> dict[str
     """Run one generation of ``CASES[label]`` in this process ("generator", or "baseline"
     on ``baseline_examples`` examples); seconds, peak and saved bytes, sizes."""
     import nx_baselines
-    from tasks import make_task, resolve_params
-    from tasks.registry import list_tasks
-    from tasks.storage import write_npz
+    from depthlab.tasks import make_task, resolve_params
+    from depthlab.tasks.registry import list_tasks
+    from depthlab.tasks.storage import write_npz
 
     case = CASES[label]
     list_tasks()
@@ -131,7 +131,7 @@ def _in_subprocess(label: str, implementation: str, baseline_examples: int = 0) 
 def check_identical(case: Case) -> None:
     """Raise ``AssertionError`` unless the baseline reproduces the generator's arrays."""
     import nx_baselines
-    from tasks import make_task, resolve_params
+    from depthlab.tasks import make_task, resolve_params
 
     made = make_task(case.task, seed=SEED, **case.identical_at).arrays()
     baseline = getattr(nx_baselines, case.baseline)(

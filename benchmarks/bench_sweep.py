@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from experiments.api import sweep_runs
-from experiments.spec import expand, load_spec
+from depthlab.experiments.api import sweep_runs
+from depthlab.experiments.spec import expand, load_spec
 
 SPEC = """
 seeds = [0, 1, 2, 3, 4, 5, 6, 7]

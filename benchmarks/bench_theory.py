@@ -20,8 +20,8 @@ import time
 import networkx as nx
 import numpy as np
 
-from theory.curvature import balanced_forman_curvature
-from theory.wl import count_labels, wl_colours
+from depthlab.theory.curvature import balanced_forman_curvature
+from depthlab.theory.wl import count_labels, wl_colours
 
 SEED = 0
 

@@ -34,11 +34,11 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from models import TaskInfo, count_parameters, list_models, make_model
-from models.encoders import CategoricalEncoder
-from models.run_scope import run_scope
-from tasks import make_task
-from tasks.dgl_view import ExampleBatch, example_batch
+from depthlab.models import TaskInfo, count_parameters, list_models, make_model
+from depthlab.models.encoders import CategoricalEncoder
+from depthlab.models.run_scope import run_scope
+from depthlab.tasks import make_task
+from depthlab.tasks.dgl_view import ExampleBatch, example_batch
 
 BASELINE = "torch-gin"
 CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}

@@ -13,8 +13,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from tasks.splits import stratified_split
-from tasks.tree_neighbors_match import num_permutations, sample_permutations
+from depthlab.tasks.splits import stratified_split
+from depthlab.tasks.tree_neighbors_match import num_permutations, sample_permutations
 
 
 def _concatenate(graphs: list[nx.DiGraph], targets: list[int], labels: list[int],
@@ -67,7 +67,7 @@ def tree_neighbors_match(params: dict[str, Any], rng: np.random.Generator) -> di
 
 def grid_chain(params: dict[str, Any], rng: np.random.Generator) -> dict[str, np.ndarray]:
     """One relabelled ``nx.grid_2d_graph`` per example, sources found by BFS from the target."""
-    from tasks.grid_chain import grid_width
+    from depthlab.tasks.grid_chain import grid_width
 
     height, width, radius, k = (params["height"], grid_width(params), params["radius"],
                                 params["sources"])
@@ -123,8 +123,8 @@ def motif_count(params: dict[str, Any], rng: np.random.Generator) -> dict[str, n
     isomorphisms with ``GraphMatcher``, divided by the pattern's automorphisms."""
     from networkx.algorithms.isomorphism import GraphMatcher
 
-    from tasks.motif_count import examples
-    from tasks.motifs import PATTERNS
+    from depthlab.tasks.motif_count import examples
+    from depthlab.tasks.motifs import PATTERNS
 
     n, pattern = params["n"], nx.Graph(PATTERNS[params["pattern"]])
     automorphisms = sum(1 for _ in GraphMatcher(pattern, pattern).isomorphisms_iter())
@@ -153,7 +153,7 @@ def motif_count(params: dict[str, Any], rng: np.random.Generator) -> dict[str, n
 def csbm(params: dict[str, Any], rng: np.random.Generator) -> dict[str, np.ndarray]:
     """One ``nx.stochastic_block_model`` per graph, its block-ordered nodes relabelled by a
     random class permutation; features and split as the task draws them."""
-    from tasks.csbm import class_means, class_sizes
+    from depthlab.tasks.csbm import class_means, class_sizes
 
     n, classes = params["n"], params["classes"]
     sizes = class_sizes(n, classes).tolist()

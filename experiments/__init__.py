@@ -3,16 +3,16 @@
 The Python API (each function mirrors a ``depthlab`` command and returns DataFrames):
 :func:`sweep`, :func:`runs`, :func:`report`, :func:`results_frame`, :func:`train_one`,
 :func:`demo`; also :func:`sweep_runs` and :func:`aggregate`. They are imported on first use,
-so that ``import experiments.cli`` stays light.
+so that ``import depthlab.experiments.cli`` stays light.
 """
 from __future__ import annotations
 
 import importlib
 
 _EXPORTS = {
-    "aggregate": "experiments.results", "results_frame": "experiments.results",
-    "demo": "experiments.api", "report": "experiments.api", "runs": "experiments.api",
-    "sweep": "experiments.api", "sweep_runs": "experiments.api", "train_one": "experiments.api",
+    "aggregate": "depthlab.experiments.results", "results_frame": "depthlab.experiments.results",
+    "demo": "depthlab.experiments.api", "report": "depthlab.experiments.api", "runs": "depthlab.experiments.api",
+    "sweep": "depthlab.experiments.api", "sweep_runs": "depthlab.experiments.api", "train_one": "depthlab.experiments.api",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -1,6 +1,6 @@
 """The Python API of sweeps and results; each function mirrors a CLI command.
 
->>> from experiments import sweep, report
+>>> from depthlab.experiments import sweep, report
 >>> sweep("quick", db="out/demo.db", workers=2)          # doctest: +SKIP
 >>> report("out/demo.db", x="radius", y="test_acc", by=["model"])   # doctest: +SKIP
 """
@@ -12,11 +12,11 @@ from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-from experiments.executors import Outcome, RunFunction, available_cores, execute
-from experiments.results import aggregate, frame_of, results_frame, run_row
-from experiments.run import run_config, task_dataset
-from experiments.spec import Run, config_key, describe_estimate, expand, load_spec, parse_depth
-from experiments.store import FAILED, FINISHED, Store
+from depthlab.experiments.executors import Outcome, RunFunction, available_cores, execute
+from depthlab.experiments.results import aggregate, frame_of, results_frame, run_row
+from depthlab.experiments.run import run_config, task_dataset
+from depthlab.experiments.spec import Run, config_key, describe_estimate, expand, load_spec, parse_depth
+from depthlab.experiments.store import FAILED, FINISHED, Store
 
 DEFAULT_DB = "depthlab.db"
 Echo = Callable[[str], None]
@@ -107,7 +107,7 @@ def train_one(task: str, model: str, depth: int | str, width: int = 32,
     """Train one config in this process; return its results-frame row (one-row DataFrame).
     ``depth`` may be relative to the task's radius ("r+1"). With ``db`` the run is also
     stored (as a sweep would store it)."""
-    from tasks import resolve_params
+    from depthlab.tasks import resolve_params
 
     task_config = {"name": task, "params": resolve_params(task, **(task_params or {})),
                    "data_seed": data_seed}
@@ -131,7 +131,7 @@ class _ProgressBar:
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                    TimeElapsedColumn, TimeRemainingColumn)
 
-        from experiments.console import error_console
+        from depthlab.experiments.console import error_console
 
         self._progress = Progress(
             TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
@@ -165,8 +165,8 @@ def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | Non
     ``accuracy_vs_radius.png`` and ``depth_radius_heatmap.png`` (train and test accuracy,
     mean and std over seeds, per task and model) to ``out``; return the paths by name
     (``db``, ``report_md``, ``report_csv``, ``curves``, ``heatmap``)."""
-    from experiments.plots import plot_curves, plot_heatmap
-    from experiments.results import render
+    from depthlab.experiments.plots import plot_curves, plot_heatmap
+    from depthlab.experiments.results import render
 
     out = Path(out)
     paths = {"db": out / "demo.db", "report_md": out / "report.md",

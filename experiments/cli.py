@@ -10,13 +10,13 @@ import argparse
 import importlib
 import sys
 
-from experiments.console import print_error
+from depthlab.experiments.console import print_error
 
 COMMAND_MODULES = (
-    "experiments.cli_tasks",
-    "experiments.cli_runs",
-    "experiments.cli_theory",
-    "experiments.cli_check",
+    "depthlab.experiments.cli_tasks",
+    "depthlab.experiments.cli_runs",
+    "depthlab.experiments.cli_theory",
+    "depthlab.experiments.cli_check",
 )
 EXPECTED_ERRORS = (ValueError, FileNotFoundError, PermissionError)
 

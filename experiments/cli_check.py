@@ -5,8 +5,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from experiments.cli_runs import DEFAULT_DB
-from experiments.console import console, print_json, print_mapping, print_table
+from depthlab.experiments.cli_runs import DEFAULT_DB
+from depthlab.experiments.console import console, print_json, print_mapping, print_table
 
 BUILTIN_NAMES = "radius, expressivity, bottleneck, oversmoothing"
 TABLE_HIDDEN = ("limit",)  # theory +/- tolerance: in --json; the table shows both parts
@@ -20,7 +20,7 @@ def add_commands(subparsers) -> None:
         "refuted hypothesis is a finding, not an error: the exit code is 0 unless the input "
         "is bad (2).",
         epilog=f"built-in hypotheses: {BUILTIN_NAMES}. The TOML schema of your own is in "
-        "theory/hypothesis_spec.py (python -c 'import theory.hypothesis_spec as h; help(h)').")
+        "theory/hypothesis_spec.py (python -c 'import depthlab.theory.hypothesis_spec as h; help(h)').")
     check.add_argument("hypothesis", metavar="HYPOTHESIS_OR_FILE",
                        help=f"a built-in name ({BUILTIN_NAMES}), 'all', or a TOML file")
     check.add_argument("--db", type=Path, default=Path(DEFAULT_DB),
@@ -32,9 +32,9 @@ def add_commands(subparsers) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from experiments.results import results_frame
-    from theory.hypotheses import check, resolve_hypotheses
-    from theory.predictions import TheoryValues
+    from depthlab.experiments.results import results_frame
+    from depthlab.theory.hypotheses import check, resolve_hypotheses
+    from depthlab.theory.predictions import TheoryValues
 
     if args.max_rows < 0:
         raise ValueError(f"--max-rows {args.max_rows} is invalid: expected an int >= 0")

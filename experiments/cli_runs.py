@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from experiments.console import console, error_console, print_json, print_mapping, print_table
+from depthlab.experiments.console import console, error_console, print_json, print_mapping, print_table
 
 DEFAULT_DB = "depthlab.db"
 
@@ -95,7 +95,7 @@ def _echo(line: str) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from experiments.api import sweep
+    from depthlab.experiments.api import sweep
 
     start = time.perf_counter()
     frame = sweep(args.spec, args.db, workers=args.workers, executor=args.executor,
@@ -115,7 +115,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _runs(args: argparse.Namespace) -> int:
-    from experiments.api import runs
+    from depthlab.experiments.api import runs
 
     frame = runs(args.db, status=args.status)
     if args.json:
@@ -127,8 +127,8 @@ def _runs(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from experiments.plots import plot_curves, plot_heatmap
-    from experiments.results import aggregate, render, results_frame
+    from depthlab.experiments.plots import plot_curves, plot_heatmap
+    from depthlab.experiments.results import aggregate, render, results_frame
 
     by, ys = _columns(args.by), _columns(args.y)
     frame = results_frame(args.db)
@@ -152,7 +152,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from experiments.api import train_one
+    from depthlab.experiments.api import train_one
 
     depth = int(args.depth) if args.depth.lstrip("-").isdigit() else args.depth
     frame = train_one(args.task, args.model, depth, args.width,
@@ -169,7 +169,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from experiments.api import demo
+    from depthlab.experiments.api import demo
 
     start = time.perf_counter()
     paths = demo(args.out, spec=args.spec, workers=args.workers, executor=args.executor,

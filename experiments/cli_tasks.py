@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from experiments.console import print_json, print_mapping, print_table
-from tasks import list_tasks, load_task, make_task
-from tasks.params import Param
-from tasks.registry import DEFAULT_MEMORY_BUDGET, get_task_spec
+from depthlab.experiments.console import print_json, print_mapping, print_table
+from depthlab.tasks import list_tasks, load_task, make_task
+from depthlab.tasks.params import Param
+from depthlab.tasks.registry import DEFAULT_MEMORY_BUDGET, get_task_spec
 
 
 def add_commands(subparsers) -> None:

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from experiments.console import print_json, print_mapping, print_table
+from depthlab.experiments.console import print_json, print_mapping, print_table
 
 SHOWN_EDGES = 10
 
@@ -82,8 +82,8 @@ def _add_json(parser: argparse.ArgumentParser, handler) -> None:
 
 
 def _ceiling(args) -> int:
-    from tasks import load_task
-    from theory.ceiling import mp_ceiling
+    from depthlab.tasks import load_task
+    from depthlab.theory.ceiling import mp_ceiling
 
     ds = load_task(args.directory)
     values = mp_ceiling(ds, args.depth)
@@ -102,8 +102,8 @@ def _ceiling(args) -> int:
 
 
 def _receptive_field(args) -> int:
-    from tasks import load_task
-    from theory.receptive_field import (ball_size, ball_size_formula, receptive_field_sizes,
+    from depthlab.tasks import load_task
+    from depthlab.theory.receptive_field import (ball_size, ball_size_formula, receptive_field_sizes,
                                         task_ball_family)
 
     ds = load_task(args.directory)
@@ -133,7 +133,7 @@ def _receptive_field(args) -> int:
 
 
 def _bottleneck(args) -> int:
-    from theory.bottleneck import log2_tree_arrangements, min_width
+    from depthlab.theory.bottleneck import log2_tree_arrangements, min_width
 
     out = {"radius": args.radius, "arity": args.arity, "bits": args.bits,
            "min_width": min_width(args.radius, args.arity, args.bits)}
@@ -146,7 +146,7 @@ def _bottleneck(args) -> int:
 
 
 def _curvature(args) -> int:
-    from theory.curvature import balanced_forman_curvature
+    from depthlab.theory.curvature import balanced_forman_curvature
 
     edges = _read_edges(args.edges)
     loops = np.flatnonzero(edges.u == edges.v)
@@ -169,7 +169,7 @@ def _curvature(args) -> int:
 
 
 def _resistance(args) -> int:
-    from theory.resistance import effective_resistance, total_effective_resistance
+    from depthlab.theory.resistance import effective_resistance, total_effective_resistance
 
     edges = _read_edges(args.edges)
     ids, local = np.unique(np.concatenate([edges.u, edges.v]), return_inverse=True)
@@ -194,7 +194,7 @@ def _resistance(args) -> int:
 
 
 def _read_edges(path):
-    from theory.graph_input import read_edge_list
+    from depthlab.theory.graph_input import read_edge_list
 
     edges = read_edge_list(path)
     if len(edges.u) == 0:

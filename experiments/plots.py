@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from experiments.results import aggregate, group_keys, names  # noqa: E402
+from depthlab.experiments.results import aggregate, group_keys, names  # noqa: E402
 
 FIGURE_SUFFIXES = (".png", ".svg")
 PANEL_INCHES = 4.2

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from experiments.store import FINISHED, Store
+from depthlab.experiments.store import FINISHED, Store
 
 SEED_COLUMNS = ("seed", "data_seed")
 METRICS = ("train_acc", "val_acc", "test_acc", "train_mse", "val_mse", "test_mse")

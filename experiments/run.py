@@ -32,7 +32,7 @@ def clear_task_cache() -> None:
 
 @functools.lru_cache(maxsize=TASK_CACHE_SIZE)
 def _cached_task(task_json: str):
-    from tasks import make_task
+    from depthlab.tasks import make_task
 
     task = json.loads(task_json)
     return make_task(task["name"], seed=task["data_seed"], **task["params"])
@@ -42,7 +42,7 @@ def run_config(config: dict[str, Any]) -> dict[str, Any]:
     """Train the run ``config`` (see :class:`experiments.spec.Run`); return its record:
     ``models.RunRecord.to_dict()`` plus ``radius`` (required radius), ``chance`` (test
     chance accuracy, None for regression) and ``energy`` (:func:`layer_energies`)."""
-    import models
+    from depthlab import models
 
     dataset = task_dataset(config["task"])
     train_config = {**config["train"], "threads": THREADS_PER_RUN}
@@ -62,8 +62,8 @@ def layer_energies(model, dataset) -> list[float] | None:
     import numpy as np
     import torch
 
-    from tasks.dgl_view import graphs_to_dgl
-    from theory.smoothing import dirichlet_energy
+    from depthlab.tasks.dgl_view import graphs_to_dgl
+    from depthlab.theory.smoothing import dirichlet_energy
 
     test = dataset.split_indices("test")
     if len(test) == 0:

@@ -150,8 +150,8 @@ def expand(spec: SweepSpec) -> list[Run]:
     built once by ``models.make_model`` to validate family and options; the generated
     datasets are dropped afterwards. Raises ``ValueError`` before any run starts.
     """
-    import models
-    from experiments.run import clear_task_cache, task_dataset
+    from depthlab import models
+    from depthlab.experiments.run import clear_task_cache, task_dataset
 
     task_configs = [
         {"name": task["name"], "params": params, "data_seed": data_seed}
@@ -211,7 +211,7 @@ def parse_depth(depth: Any, radius: int) -> int:
 
 
 def _resolved_task_grid(task: dict[str, Any]) -> list[dict[str, Any]]:
-    from tasks import resolve_params
+    from depthlab.tasks import resolve_params
 
     return [resolve_params(task["name"], **params) for params in _product(task.get("params", {}))]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from tasks.quiet_dgl import dgl
+from depthlab.tasks.quiet_dgl import dgl
 
 
 def _ranges(starts: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:

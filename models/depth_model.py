@@ -27,14 +27,14 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
-from models.adjacency import fully_adjacent, with_self_loops
-from models.block import Block
-from models.encoders import make_encoder
-from models.norms import make_norm
-from models.readout import combine_layers, jk_width, read_out
-from models.task_info import TaskInfo
-from tasks.dgl_view import ExampleBatch
-from tasks.quiet_dgl import dgl
+from depthlab.models.adjacency import fully_adjacent, with_self_loops
+from depthlab.models.block import Block
+from depthlab.models.encoders import make_encoder
+from depthlab.models.norms import make_norm
+from depthlab.models.readout import combine_layers, jk_width, read_out
+from depthlab.models.task_info import TaskInfo
+from depthlab.tasks.dgl_view import ExampleBatch
+from depthlab.tasks.quiet_dgl import dgl
 
 
 class DepthModel(nn.Module):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from tasks.quiet_dgl import dgl
+from depthlab.tasks.quiet_dgl import dgl
 from dgl.nn.pytorch import GraphConv
 
 _AGGREGATE = GraphConv(1, 1, norm="both", weight=False, bias=False, allow_zero_in_degree=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from models.task_info import TaskInfo
+from depthlab.models.task_info import TaskInfo
 
 
 class CategoricalEncoder(nn.Module):

@@ -7,8 +7,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from tasks.dataset import TaskDataset
-from tasks.dgl_view import ExampleBatch, example_batch
+from depthlab.tasks.dataset import TaskDataset
+from depthlab.tasks.dgl_view import ExampleBatch, example_batch
 
 
 def batches(ds: TaskDataset, examples: np.ndarray, batch_size: int) -> Iterator[ExampleBatch]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from tasks.quiet_dgl import dgl
+from depthlab.tasks.quiet_dgl import dgl
 from dgl.nn.pytorch import GatedGraphConv
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from models.diffusion import hop_features
-from tasks.quiet_dgl import dgl
+from depthlab.models.diffusion import hop_features
+from depthlab.tasks.quiet_dgl import dgl
 
 POWERS = (0, 1, 2)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from models.segments import node_graph_ids, segment_mean
+from depthlab.models.segments import node_graph_ids, segment_mean
 
 NORMS = ("none", "batch", "layer", "pair", "node")
 EPS = 1e-6

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from models.segments import segment_mean, segment_sum
+from depthlab.models.segments import segment_mean, segment_sum
 
 JK_MODES = ("none", "cat", "max")
 POOLS = ("sum", "mean")

@@ -9,8 +9,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from tasks.quiet_dgl import dgl
-from tasks.storage import package_version
+from depthlab.tasks.quiet_dgl import dgl
+from depthlab.tasks.storage import package_version
 
 
 @dataclass

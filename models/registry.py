@@ -18,20 +18,20 @@ from typing import Any, Callable
 import numpy as np
 from torch import nn
 
-from models.block import ACTIVATIONS
-from models.budget import count_parameters, width_for_budget
-from models.depth_model import DepthModel
-from models.gat import GATLayer
-from models.gcn import GCNLayer
-from models.ggnn import GGNNLayer
-from models.gin import GINLayer
-from models.mixhop import MixHopLayer
-from models.norms import NORMS
-from models.readout import JK_MODES, POOLS
-from models.sage import SAGELayer
-from models.sign import HopProjection, SignModel
-from models.task_info import TaskInfo
-from tasks.params import Param
+from depthlab.models.block import ACTIVATIONS
+from depthlab.models.budget import count_parameters, width_for_budget
+from depthlab.models.depth_model import DepthModel
+from depthlab.models.gat import GATLayer
+from depthlab.models.gcn import GCNLayer
+from depthlab.models.ggnn import GGNNLayer
+from depthlab.models.gin import GINLayer
+from depthlab.models.mixhop import MixHopLayer
+from depthlab.models.norms import NORMS
+from depthlab.models.readout import JK_MODES, POOLS
+from depthlab.models.sage import SAGELayer
+from depthlab.models.sign import HopProjection, SignModel
+from depthlab.models.task_info import TaskInfo
+from depthlab.tasks.params import Param
 
 COMMON_OPTIONS = (
     Param("residual", "bool", False, "add each layer's input to its output"),

@@ -6,7 +6,7 @@ from typing import Iterator
 
 import torch
 
-from tasks.quiet_dgl import dgl
+from depthlab.tasks.quiet_dgl import dgl
 
 
 @contextlib.contextmanager

@@ -15,9 +15,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from models.depth_model import DepthModel
-from models.diffusion import hop_features
-from tasks.quiet_dgl import dgl
+from depthlab.models.depth_model import DepthModel
+from depthlab.models.diffusion import hop_features
+from depthlab.tasks.quiet_dgl import dgl
 
 
 class HopProjection(nn.Module):

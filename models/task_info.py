@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tasks.dataset import LEVELS, TaskDataset
+from depthlab.tasks.dataset import LEVELS, TaskDataset
 
 
 @dataclass(frozen=True)

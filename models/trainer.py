@@ -33,16 +33,16 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from models.budget import count_parameters
-from models.evaluate import evaluate
-from models.protocol import HALVE, STOP, Plateau, ReferenceSchedule
-from models.record import RunRecord, TrainedRun, versions
-from models.registry import make_model, resolve_model_options
-from models.run_scope import run_scope
-from models.task_info import TaskInfo
-from tasks.dataset import TaskDataset
-from tasks.dgl_view import example_batch
-from tasks.params import Param
+from depthlab.models.budget import count_parameters
+from depthlab.models.evaluate import evaluate
+from depthlab.models.protocol import HALVE, STOP, Plateau, ReferenceSchedule
+from depthlab.models.record import RunRecord, TrainedRun, versions
+from depthlab.models.registry import make_model, resolve_model_options
+from depthlab.models.run_scope import run_scope
+from depthlab.models.task_info import TaskInfo
+from depthlab.tasks.dataset import TaskDataset
+from depthlab.tasks.dgl_view import example_batch
+from depthlab.tasks.params import Param
 
 TRAIN_OPTIONS = (
     Param("epochs", "int", 100, "maximum number of epochs", low=1),

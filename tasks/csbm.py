@@ -33,11 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from tasks.edge_arrays import undirected_edge_arrays
-from tasks.params import Param
-from tasks.registry import Generated, TaskSpec, register
-from tasks.sparse_bernoulli import BATCH_DRAWS, bernoulli_successes
-from tasks.splits import check_fractions, fraction_params, stratified_split
+from depthlab.tasks.edge_arrays import undirected_edge_arrays
+from depthlab.tasks.params import Param
+from depthlab.tasks.registry import Generated, TaskSpec, register
+from depthlab.tasks.sparse_bernoulli import BATCH_DRAWS, bernoulli_successes
+from depthlab.tasks.splits import check_fractions, fraction_params, stratified_split
 
 NAME = "csbm"
 

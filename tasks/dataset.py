@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from tasks.splits import SPLIT_NAMES
+from depthlab.tasks.splits import SPLIT_NAMES
 
 GRAPH_ARRAYS = ("node_ptr", "edge_ptr", "src", "dst", "x")
 EXAMPLE_ARRAYS = ("graph_id", "target", "y", "split", "radius")
@@ -154,7 +154,7 @@ class TaskDataset:
         The DGL graph carries ``ndata["x"]`` and, for node-level examples, a boolean
         ``ndata["target"]`` marking the example's target node.
         """
-        from tasks.dgl_view import example_graph
+        from depthlab.tasks.dgl_view import example_graph
 
         return example_graph(self, i)
 
@@ -181,7 +181,7 @@ class TaskDataset:
 
     def save(self, directory) -> None:
         """Write ``meta.json`` and ``arrays.npz`` to ``directory`` (created if missing)."""
-        from tasks.storage import save_dataset
+        from depthlab.tasks.storage import save_dataset
 
         save_dataset(self, directory)
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from tasks.dataset import TaskDataset
-from tasks.ranges import concatenated_ranges
-from tasks.quiet_dgl import dgl
+from depthlab.tasks.dataset import TaskDataset
+from depthlab.tasks.ranges import concatenated_ranges
+from depthlab.tasks.quiet_dgl import dgl
 
 
 @dataclass

@@ -27,11 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from tasks.bfs import hop_distances
-from tasks.params import Param
-from tasks.registry import Generated, TaskSpec, register
-from tasks.splits import check_fractions, fraction_params, stratified_split
-from tasks.tiling import tile_template
+from depthlab.tasks.bfs import hop_distances
+from depthlab.tasks.params import Param
+from depthlab.tasks.registry import Generated, TaskSpec, register
+from depthlab.tasks.splits import check_fractions, fraction_params, stratified_split
+from depthlab.tasks.tiling import tile_template
 
 NAME = "grid-chain"
 

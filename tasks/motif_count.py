@@ -38,13 +38,13 @@ from typing import Any
 
 import numpy as np
 
-from tasks.edge_arrays import undirected_edge_arrays
-from tasks.motifs import (PATTERN_DIAMETER, PATTERNS, graph_counts, node_counts,
+from depthlab.tasks.edge_arrays import undirected_edge_arrays
+from depthlab.tasks.motifs import (PATTERN_DIAMETER, PATTERNS, graph_counts, node_counts,
                           working_bytes)
-from tasks.params import Param
-from tasks.random_graphs import check_regular, erdos_renyi, random_regular
-from tasks.registry import Generated, TaskSpec, register
-from tasks.splits import check_fractions, fraction_params, stratified_split
+from depthlab.tasks.params import Param
+from depthlab.tasks.random_graphs import check_regular, erdos_renyi, random_regular
+from depthlab.tasks.registry import Generated, TaskSpec, register
+from depthlab.tasks.splits import check_fractions, fraction_params, stratified_split
 
 NAME = "motif-count"
 FLOAT32_EXACT = 2**24

@@ -6,9 +6,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from tasks.dataset import TaskDataset
-from tasks.params import Param, validate
-from tasks.storage import package_version
+from depthlab.tasks.dataset import TaskDataset
+from depthlab.tasks.params import Param, validate
+from depthlab.tasks.storage import package_version
 
 DEFAULT_MEMORY_BUDGET = 4 * 2**30
 
@@ -100,4 +100,4 @@ def make_task(name: str, seed: int = 0, memory_budget: int = DEFAULT_MEMORY_BUDG
 
 
 def _load_builtin_tasks() -> None:
-    import tasks.builtin  # noqa: F401  (registers the built-in tasks)
+    import depthlab.tasks.builtin  # noqa: F401  (registers the built-in tasks)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.dataset import ARRAY_NAMES, TaskDataset
+from depthlab.tasks.dataset import ARRAY_NAMES, TaskDataset
 
 META_FILE = "meta.json"
 ARRAYS_FILE = "arrays.npz"

@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from tasks.params import Param
-from tasks.registry import Generated, TaskSpec, register
-from tasks.splits import stratified_split
-from tasks.tiling import tile_template
+from depthlab.tasks.params import Param
+from depthlab.tasks.registry import Generated, TaskSpec, register
+from depthlab.tasks.splits import stratified_split
+from depthlab.tasks.tiling import tile_template
 
 NAME = "tree-neighbors-match"
 MAX_LEAVES = 2**16

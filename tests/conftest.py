@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.dataset import TaskDataset
+from depthlab.tasks.dataset import TaskDataset
 
 
 def make_tiny_dataset(level: str = "node") -> TaskDataset:

@@ -1,6 +1,6 @@
 """depthlab.theory: pure functions of graphs, trained models and result tables.
 
-Names are exported lazily (imported on first use), so that ``import theory.wl`` does not
+Names are exported lazily (imported on first use), so that ``import depthlab.theory.wl`` does not
 pay for scipy.stats, pandas or torch.
 """
 from __future__ import annotations
@@ -9,28 +9,28 @@ import importlib
 
 _EXPORTS = {
     # sensitivity, over-smoothing, statistics, hypotheses
-    "model_sensitivity": "theory.sensitivity", "jacobian_blocks": "theory.sensitivity",
-    "dirichlet_energy": "theory.smoothing", "dirichlet_energy_unnormalised": "theory.smoothing",
-    "mean_average_distance": "theory.smoothing", "invariant_distance": "theory.smoothing",
-    "oono_suzuki_lambda": "theory.smoothing", "oono_suzuki_bound": "theory.smoothing",
-    "smoothing_profile": "theory.smoothing",
-    "normalised_adjacency": "theory.spectrum", "augmented_adjacency": "theory.spectrum",
-    "wilson_interval": "theory.statistics", "mean_interval": "theory.statistics",
-    "check": "theory.hypotheses", "builtin_hypotheses": "theory.hypotheses",
-    "resolve_hypotheses": "theory.hypotheses", "Verdict": "theory.hypotheses",
-    "load_hypotheses": "theory.hypothesis_spec",
+    "model_sensitivity": "depthlab.theory.sensitivity", "jacobian_blocks": "depthlab.theory.sensitivity",
+    "dirichlet_energy": "depthlab.theory.smoothing", "dirichlet_energy_unnormalised": "depthlab.theory.smoothing",
+    "mean_average_distance": "depthlab.theory.smoothing", "invariant_distance": "depthlab.theory.smoothing",
+    "oono_suzuki_lambda": "depthlab.theory.smoothing", "oono_suzuki_bound": "depthlab.theory.smoothing",
+    "smoothing_profile": "depthlab.theory.smoothing",
+    "normalised_adjacency": "depthlab.theory.spectrum", "augmented_adjacency": "depthlab.theory.spectrum",
+    "wilson_interval": "depthlab.theory.statistics", "mean_interval": "depthlab.theory.statistics",
+    "check": "depthlab.theory.hypotheses", "builtin_hypotheses": "depthlab.theory.hypotheses",
+    "resolve_hypotheses": "depthlab.theory.hypotheses", "Verdict": "depthlab.theory.hypotheses",
+    "load_hypotheses": "depthlab.theory.hypothesis_spec",
     # expressivity, receptive fields, bottleneck, curvature, resistance
-    "wl_colours": "theory.wl", "wl_graph_colours": "theory.wl",
-    "mp_ceiling": "theory.ceiling", "example_colours": "theory.ceiling",
-    "mp_countability": "theory.countability", "Countability": "theory.countability",
-    "receptive_field_sizes": "theory.receptive_field",
-    "ball_size_formula": "theory.receptive_field", "ball_size": "theory.receptive_field",
-    "min_width": "theory.bottleneck", "tree_arrangements": "theory.bottleneck",
-    "log2_tree_arrangements": "theory.bottleneck",
-    "balanced_forman_curvature": "theory.curvature",
-    "effective_resistance": "theory.resistance",
-    "total_effective_resistance": "theory.resistance",
-    "read_edge_list": "theory.graph_input",
+    "wl_colours": "depthlab.theory.wl", "wl_graph_colours": "depthlab.theory.wl",
+    "mp_ceiling": "depthlab.theory.ceiling", "example_colours": "depthlab.theory.ceiling",
+    "mp_countability": "depthlab.theory.countability", "Countability": "depthlab.theory.countability",
+    "receptive_field_sizes": "depthlab.theory.receptive_field",
+    "ball_size_formula": "depthlab.theory.receptive_field", "ball_size": "depthlab.theory.receptive_field",
+    "min_width": "depthlab.theory.bottleneck", "tree_arrangements": "depthlab.theory.bottleneck",
+    "log2_tree_arrangements": "depthlab.theory.bottleneck",
+    "balanced_forman_curvature": "depthlab.theory.curvature",
+    "effective_resistance": "depthlab.theory.resistance",
+    "total_effective_resistance": "depthlab.theory.resistance",
+    "read_edge_list": "depthlab.theory.graph_input",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -26,7 +26,7 @@ import math
 
 import mpmath
 
-from theory.arguments import require_int
+from depthlab.theory.arguments import require_int
 
 EXACT_LEAVES = 2**16
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from theory.arguments import require_int
-from theory.wl import wl_colours, wl_graph_colours
+from depthlab.theory.arguments import require_int
+from depthlab.theory.wl import wl_colours, wl_graph_colours
 
 
 def example_colours(ds, depth: int) -> np.ndarray:

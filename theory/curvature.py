@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tasks.ranges import concatenated_ranges
-from theory.graph_input import node_count, simple_adjacency
+from depthlab.tasks.ranges import concatenated_ranges
+from depthlab.theory.graph_input import node_count, simple_adjacency
 
 WEDGE_CHUNK = 2**22
 

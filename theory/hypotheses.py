@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from theory.hypothesis_spec import (
+from depthlab.theory.hypothesis_spec import (
     DEFAULT_GROUP_BY,
     DERIVED_QUANTITIES,
     THEORY_VALUES,
@@ -58,8 +58,8 @@ from theory.hypothesis_spec import (
     TrendClaim,
     load_hypotheses,
 )
-from theory.predictions import TheoryValues, countable
-from theory.statistics import bonferroni, mean_interval, spearman_trend, wilson_interval
+from depthlab.theory.predictions import TheoryValues, countable
+from depthlab.theory.statistics import bonferroni, mean_interval, spearman_trend, wilson_interval
 
 SUPPORTED, REFUTED, INCONCLUSIVE = "supported", "refuted", "inconclusive"
 VIOLATES, CONFIRMS, UNDECIDED, VACUOUS, THIN = ("violates", "confirms", "undecided", "vacuous",

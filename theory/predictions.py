@@ -30,7 +30,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from tasks.dataset import TaskDataset
+from depthlab.tasks.dataset import TaskDataset
 
 DatasetKey = tuple[str, str, int]
 KEY_COLUMNS = ("task", "task_params", "data_seed")
@@ -44,7 +44,7 @@ FLOAT_BITS = 32
 
 def regenerate(task: str, params: dict, data_seed: int) -> TaskDataset:
     """``tasks.make_task(task, seed=data_seed, **params)``."""
-    from tasks import make_task
+    from depthlab.tasks import make_task
 
     return make_task(task, seed=int(data_seed), **params)
 
@@ -95,7 +95,7 @@ class TheoryValues:
         """Best accuracy (least MSE) of a depth-``depth`` message-passing network on
         ``split`` of the dataset (with out-degree features if ``degree_weighted``); NaN
         when the split is empty."""
-        from theory.ceiling import mp_ceiling
+        from depthlab.theory.ceiling import mp_ceiling
 
         def compute(ds: TaskDataset) -> dict[str, float]:
             return mp_ceiling(with_out_degree(ds) if degree_weighted else ds, int(depth))
@@ -150,7 +150,7 @@ def split_graph_edges(ds: TaskDataset, split: str) -> tuple[np.ndarray, np.ndarr
 
 
 def _test_graph_rate(ds: TaskDataset) -> float:
-    from theory.smoothing import oono_suzuki_lambda
+    from depthlab.theory.smoothing import oono_suzuki_lambda
 
     src, dst, n = split_graph_edges(ds, "test")
     if n == 0:
@@ -176,7 +176,7 @@ def training_permutations(ds: TaskDataset) -> np.ndarray:
 def training_min_width(ds: TaskDataset, bits: int = FLOAT_BITS) -> float:
     """Least width d with ``2^(bits d) >= min(A(r, m), P)`` (module docstring); NaN for
     tasks other than tree-neighbors-match."""
-    from theory.bottleneck import min_width
+    from depthlab.theory.bottleneck import min_width
 
     if ds.name != "tree-neighbors-match":
         return float("nan")
@@ -188,7 +188,7 @@ def training_min_width(ds: TaskDataset, bits: int = FLOAT_BITS) -> float:
 def countable(rows: pd.DataFrame) -> pd.Series:
     """Per row: whether message passing can count the row's motif-count pattern
     (``theory.countability``), None for rows of other tasks."""
-    from theory.countability import mp_countability
+    from depthlab.theory.countability import mp_countability
 
     def verdict(task: str, params: str):
         if task != "motif-count":

@@ -21,9 +21,9 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from theory.arguments import require_int
-from tasks.ranges import concatenated_ranges
-from theory.graph_input import in_adjacency, message_graph
+from depthlab.theory.arguments import require_int
+from depthlab.tasks.ranges import concatenated_ranges
+from depthlab.theory.graph_input import in_adjacency, message_graph
 
 L, m, r, n, k = sympy.symbols("L m r n k", integer=True, nonnegative=True)
 BFS_CHUNK = 16384

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import splu
 
-from theory.graph_input import node_count, simple_adjacency
+from depthlab.theory.graph_input import node_count, simple_adjacency
 
 DENSE_LIMIT = 10_000
 PAIR_BLOCK = 256

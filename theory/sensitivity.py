@@ -24,7 +24,7 @@ from typing import Callable
 import numpy as np
 from scipy import stats
 
-from theory.spectrum import normalised_adjacency, power_rows
+from depthlab.theory.spectrum import normalised_adjacency, power_rows
 
 _SQRT2 = float(np.sqrt(2.0))
 # Largest slope of each activation of models.block.ACTIVATIONS (GELU: x Phi(x) has slope

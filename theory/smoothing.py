@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-from theory.spectrum import augmented_adjacency, undirected_degrees, undirected_edges
+from depthlab.theory.spectrum import augmented_adjacency, undirected_degrees, undirected_edges
 
 DENSE_SPECTRUM_LIMIT = 2048
 MAD_CHUNK_ROWS = 1024

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from theory.graph_input import check_edges, simple_adjacency
+from depthlab.theory.graph_input import check_edges, simple_adjacency
 
 
 def edge_arrays(src, dst, num_nodes: int) -> tuple[np.ndarray, np.ndarray]:

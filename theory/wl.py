@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from theory.arguments import require_int
-from tasks.ranges import concatenated_ranges
-from theory.graph_input import message_graph
+from depthlab.theory.arguments import require_int
+from depthlab.tasks.ranges import concatenated_ranges
+from depthlab.theory.graph_input import message_graph
 
 
 def wl_colours(data, rounds: int, nodes: np.ndarray | None = None) -> np.ndarray:

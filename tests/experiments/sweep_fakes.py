@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 
-from experiments.spec import Run, config_key
+from depthlab.experiments.spec import Run, config_key
 
 
 def fake_config(i: int, seed: int = 0, **train) -> dict:
@@ -44,7 +44,7 @@ def fake_run(config: dict) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    from experiments.api import sweep_runs
+    from depthlab.experiments.api import sweep_runs
 
     db, n, sleep, workers = argv[0], int(argv[1]), float(argv[2]), int(argv[3])
     os.environ["FAKE_RUN_SLEEP"] = str(sleep)

@@ -1,6 +1,6 @@
 import json
 
-from experiments.cli import main
+from depthlab.experiments.cli import main
 
 
 def test_tasks_lists_every_task_with_parameters(capsys):

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from experiments.cli import main
-from tasks import make_task
+from depthlab.experiments.cli import main
+from depthlab.tasks import make_task
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from experiments.store import Store
+from depthlab.experiments.store import Store
 
 CONFIG = {"task": {"name": "t"}, "seed": 0}
 

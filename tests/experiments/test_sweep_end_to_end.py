@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from experiments.api import sweep
-from experiments.cli import main
-from experiments.results import results_frame
+from depthlab.experiments.api import sweep
+from depthlab.experiments.cli import main
+from depthlab.experiments.results import results_frame
 
 SPEC = """
 seeds = [0]

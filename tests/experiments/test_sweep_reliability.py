@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from experiments.api import sweep_runs
-from experiments.store import Store
+from depthlab.experiments.api import sweep_runs
+from depthlab.experiments.store import Store
 from sweep_fakes import fake_run, fake_runs
 
 HERE = Path(__file__).parent

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.plots import plot_curves, plot_heatmap
-from experiments.results import aggregate, frame_of, group_keys, render, results_frame, run_row
-from experiments.store import Store
+from depthlab.experiments.plots import plot_curves, plot_heatmap
+from depthlab.experiments.results import aggregate, frame_of, group_keys, render, results_frame, run_row
+from depthlab.experiments.store import Store
 
 
 def _config(task, radius, model, depth, seed, residual=False):
@@ -105,7 +105,7 @@ def test_plots_write_png_and_svg(tmp_path):
 
 
 def test_curves_name_depths_relative_to_the_radius_when_simpler():
-    from experiments.plots import _relative_depths
+    from depthlab.experiments.plots import _relative_depths
 
     rows = [(_config("tree", r, "gin", r + k, 0), _record(0.5, r, r + k)) for r in (2, 3, 4) for k in (-1, 1)]
     relative = _relative_depths(_frame(rows), ["task", "model"])

@@ -1,12 +1,12 @@
 import numpy as np
 import torch
 
-import models
-from experiments import run as run_module
-from experiments.run import layer_energies, task_dataset
-from tasks import resolve_params
-from tasks.dgl_view import graphs_to_dgl
-from theory.smoothing import dirichlet_energy
+from depthlab import models
+from depthlab.experiments import run as run_module
+from depthlab.experiments.run import layer_energies, task_dataset
+from depthlab.tasks import resolve_params
+from depthlab.tasks.dgl_view import graphs_to_dgl
+from depthlab.theory.smoothing import dirichlet_energy
 
 
 def _task(seed=0):

@@ -1,6 +1,6 @@
 import pytest
 
-from experiments.spec import config_key, expand, find_spec, load_spec, parse_depth, shipped_specs
+from depthlab.experiments.spec import config_key, expand, find_spec, load_spec, parse_depth, shipped_specs
 
 
 @pytest.mark.parametrize("depth, radius, expected", [

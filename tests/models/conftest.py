@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.run_scope import run_scope
-from tasks.dataset import TaskDataset
+from depthlab.models.run_scope import run_scope
+from depthlab.tasks.dataset import TaskDataset
 
 KINDS = ("node-cls", "graph-cls", "node-reg", "graph-reg")
 

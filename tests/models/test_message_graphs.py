@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import torch
 
-from models.adjacency import fully_adjacent, with_self_loops
-from tasks.quiet_dgl import dgl
+from depthlab.models.adjacency import fully_adjacent, with_self_loops
+from depthlab.tasks.quiet_dgl import dgl
 
 
 def edge_set(graph):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models.norms import NodeNorm, PairNorm, make_norm
-from tasks.quiet_dgl import dgl
+from depthlab.models.norms import NodeNorm, PairNorm, make_norm
+from depthlab.tasks.quiet_dgl import dgl
 
 
 def batched(sizes):

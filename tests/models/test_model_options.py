@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from models import TaskInfo, list_models, make_model
-from models.readout import read_out
-from tasks.dataset import TaskDataset
-from tasks.dgl_view import example_batch
+from depthlab.models import TaskInfo, list_models, make_model
+from depthlab.models.readout import read_out
+from depthlab.tasks.dataset import TaskDataset
+from depthlab.tasks.dgl_view import example_batch
 
 FAMILIES = tuple(list_models())
 STACKED = tuple(f for f in FAMILIES if f != "sign")

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from models import TaskInfo, list_models, make_model
-from tasks.dgl_view import example_batch
+from depthlab.models import TaskInfo, list_models, make_model
+from depthlab.tasks.dgl_view import example_batch
 from tests.models.conftest import KINDS
 
 FAMILIES = tuple(list_models())

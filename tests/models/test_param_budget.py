@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from models import TaskInfo, count_parameters, list_models, make_model
-from models.budget import width_for_budget
+from depthlab.models import TaskInfo, count_parameters, list_models, make_model
+from depthlab.models.budget import width_for_budget
 
 
 @pytest.mark.parametrize("family", tuple(list_models()))

@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from models import TaskInfo, make_model
-from models.adjacency import with_self_loops
-from models.diffusion import hop_features
-from tasks.dgl_view import example_batch
-from tasks.quiet_dgl import dgl
+from depthlab.models import TaskInfo, make_model
+from depthlab.models.adjacency import with_self_loops
+from depthlab.models.diffusion import hop_features
+from depthlab.tasks.dgl_view import example_batch
+from depthlab.tasks.quiet_dgl import dgl
 
 
 def dense_a_hat(src, dst, n):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.protocol import CONTINUE, HALVE, STOP, Plateau, ReferenceSchedule
+from depthlab.models.protocol import CONTINUE, HALVE, STOP, Plateau, ReferenceSchedule
 
 
 def actions(scores, patience, target=1.0):

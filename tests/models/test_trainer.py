@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from models import RunRecord, train
-from models.record import versions
-from tasks import make_task
+from depthlab.models import RunRecord, train
+from depthlab.models.record import versions
+from depthlab.tasks import make_task
 
 FAST = {"epochs": 4, "batch_size": 4, "lr": 0.01}
 

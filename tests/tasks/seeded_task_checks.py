@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tasks import load_task, make_task
+from depthlab.tasks import load_task, make_task
 
 
 def assert_same_arrays(first, second) -> None:

@@ -2,7 +2,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from tasks.bfs import hop_distances
+from depthlab.tasks.bfs import hop_distances
 
 
 def test_multi_source_distances_match_networkx_on_a_random_digraph():

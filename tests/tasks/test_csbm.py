@@ -3,10 +3,10 @@ import math
 import numpy as np
 import pytest
 
-import tasks.csbm as csbm
+import depthlab.tasks.csbm as csbm
 from seeded_task_checks import assert_deterministic, assert_round_trip
-from tasks import TaskTooLarge, make_task
-from tasks.csbm import class_means, class_sizes
+from depthlab.tasks import TaskTooLarge, make_task
+from depthlab.tasks.csbm import class_means, class_sizes
 
 
 def same_class_mask(ds):

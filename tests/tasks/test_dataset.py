@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from tasks.dataset import TaskDataset
+from depthlab.tasks.dataset import TaskDataset
 
 
 def test_sizes_and_metadata(tiny_dataset):

@@ -1,8 +1,8 @@
 import numpy as np
 import torch
 
-from tasks.dgl_view import example_batch
-from tasks.quiet_dgl import dgl
+from depthlab.tasks.dgl_view import example_batch
+from depthlab.tasks.quiet_dgl import dgl
 
 
 def test_example_graph_marks_the_target(tiny_dataset):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from tasks.edge_arrays import undirected_edge_arrays
+from depthlab.tasks.edge_arrays import undirected_edge_arrays
 
 
 def test_both_directions_sorted_with_graph_offsets():

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from radius_oracle import ball, feature_view, independence_pvalue, solve, views
-from tasks import make_task, resolve_params
-from tasks.grid_chain import (feasible_width, grid_width, max_ring_count, ring_counts,
+from depthlab.tasks import make_task, resolve_params
+from depthlab.tasks.grid_chain import (feasible_width, grid_width, max_ring_count, ring_counts,
                                template_edges)
 
 

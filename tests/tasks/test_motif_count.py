@@ -7,8 +7,8 @@ import pytest
 from networkx.algorithms.isomorphism import GraphMatcher
 
 from seeded_task_checks import assert_deterministic, assert_round_trip
-from tasks import TaskTooLarge, make_task
-from tasks.motif_count import FLOAT32_EXACT, labels
+from depthlab.tasks import TaskTooLarge, make_task
+from depthlab.tasks.motif_count import FLOAT32_EXACT, labels
 
 # The patterns built independently of tasks.motifs.
 ORACLE_PATTERNS = {

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from networkx.algorithms.isomorphism import GraphMatcher
 
-import tasks.motifs as motifs
-from tasks.motifs import (PATTERN_DIAMETER, PATTERNS, SUPERGRAPH_COPIES, graph_counts,
+import depthlab.tasks.motifs as motifs
+from depthlab.tasks.motifs import (PATTERN_DIAMETER, PATTERNS, SUPERGRAPH_COPIES, graph_counts,
                           node_counts, pattern_size)
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tasks.params import Param, validate
+from depthlab.tasks.params import Param, validate
 
 PARAMS = (
     Param("radius", "int", 2, "depth", low=2, high=20),

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 import torch
 
-from tasks import TaskTooLarge, load_task, make_task
-from tasks.dgl_view import example_batch
-from tasks.quiet_dgl import dgl
-from tasks.registry import get_task_spec
-from tasks.storage import ARRAYS_FILE, sha256_of
+from depthlab.tasks import TaskTooLarge, load_task, make_task
+from depthlab.tasks.dgl_view import example_batch
+from depthlab.tasks.quiet_dgl import dgl
+from depthlab.tasks.registry import get_task_spec
+from depthlab.tasks.storage import ARRAYS_FILE, sha256_of
 
 CASES = [
     ("tree-neighbors-match", {"radius": 3, "self_loops": True}),

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import chisquare
 
-from tasks.random_graphs import MAX_PAIRING_DEGREE, check_regular, erdos_renyi, random_regular
+from depthlab.tasks.random_graphs import MAX_PAIRING_DEGREE, check_regular, erdos_renyi, random_regular
 
 
 def assert_simple_undirected(adj):

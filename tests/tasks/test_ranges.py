@@ -1,6 +1,6 @@
 import numpy as np
 
-from tasks.ranges import concatenated_ranges
+from depthlab.tasks.ranges import concatenated_ranges
 
 
 def test_matches_the_loop_it_replaces():

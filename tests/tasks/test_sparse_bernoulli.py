@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-import tasks.sparse_bernoulli as sparse_bernoulli
-from tasks.sparse_bernoulli import bernoulli_successes
+import depthlab.tasks.sparse_bernoulli as sparse_bernoulli
+from depthlab.tasks.sparse_bernoulli import bernoulli_successes
 
 
 @pytest.mark.parametrize("batch", [sparse_bernoulli.BATCH_DRAWS, 64])

@@ -1,6 +1,6 @@
 import numpy as np
 
-from tasks.splits import TEST, TRAIN, VAL, stratified_split
+from depthlab.tasks.splits import TEST, TRAIN, VAL, stratified_split
 
 
 def test_stratified_proportions_per_label():

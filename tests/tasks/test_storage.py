@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from tasks import load_task
-from tasks.storage import ARRAYS_FILE, META_FILE, sha256_of
+from depthlab.tasks import load_task
+from depthlab.tasks.storage import ARRAYS_FILE, META_FILE, sha256_of
 
 
 def test_round_trip(tiny_dataset, tmp_path):

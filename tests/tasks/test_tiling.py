@@ -1,6 +1,6 @@
 import numpy as np
 
-from tasks.tiling import tile_template
+from depthlab.tasks.tiling import tile_template
 
 
 def test_copies_are_offset_and_keep_the_edge_order():

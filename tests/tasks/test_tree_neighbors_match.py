@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from radius_oracle import ball, independence_pvalue, label_distribution_equals_prior, solve, views
-from tasks import make_task, resolve_params
-from tasks.tree_neighbors_match import num_permutations
+from depthlab.tasks import make_task, resolve_params
+from depthlab.tasks.tree_neighbors_match import num_permutations
 
 TREE_EDGES_R2 = [(1, 0), (2, 0), (3, 1), (4, 1), (5, 2), (6, 2)]
 

@@ -2,8 +2,8 @@ import math
 
 import pytest
 
-import theory.bottleneck as bottleneck
-from theory.bottleneck import log2_tree_arrangements, min_width, tree_arrangements
+import depthlab.theory.bottleneck as bottleneck
+from depthlab.theory.bottleneck import log2_tree_arrangements, min_width, tree_arrangements
 
 
 def brute_min_width(count, bits):

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from tasks import make_task
-from theory.ceiling import best_accuracy, example_colours, least_mse, mp_ceiling
+from depthlab.tasks import make_task
+from depthlab.theory.ceiling import best_accuracy, example_colours, least_mse, mp_ceiling
 from wl_oracle import dataset_from_graphs, naive_wl, undirected
 
 

@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from experiments.cli import main
-from experiments.store import Store
-from tasks import make_task
-from theory.smoothing import oono_suzuki_lambda
-from theory.predictions import split_graph_edges
+from depthlab.experiments.cli import main
+from depthlab.experiments.store import Store
+from depthlab.tasks import make_task
+from depthlab.theory.smoothing import oono_suzuki_lambda
+from depthlab.theory.predictions import split_graph_edges
 
 CSBM = {"n": 60, "classes": 2, "p_in": 0.2, "p_out": 0.02, "mu": 1.0, "features": 4}
 

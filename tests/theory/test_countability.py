@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from networkx.algorithms.isomorphism import GraphMatcher
 
-from tasks.motifs import PATTERNS
-from theory.countability import COUNTABILITY, PATTERN_NAMES, mp_countability
-from theory.wl import wl_colours
+from depthlab.tasks.motifs import PATTERNS
+from depthlab.theory.countability import COUNTABILITY, PATTERN_NAMES, mp_countability
+from depthlab.theory.wl import wl_colours
 
 
 def pattern_graph(name):

@@ -4,8 +4,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-import theory.curvature as curvature
-from theory.curvature import balanced_forman_curvature
+import depthlab.theory.curvature as curvature
+from depthlab.theory.curvature import balanced_forman_curvature
 
 
 def set_definition(graph, i, j):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from theory.graph_input import message_graph, read_edge_list, simple_adjacency
+from depthlab.theory.graph_input import message_graph, read_edge_list, simple_adjacency
 
 
 def test_read_edge_list_skips_comments_and_blank_lines(tmp_path):

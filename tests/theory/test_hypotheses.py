@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tasks import make_task, resolve_params
-from tasks.dataset import TaskDataset
-from theory.ceiling import mp_ceiling
-from theory.hypotheses import (
+from depthlab.tasks import make_task, resolve_params
+from depthlab.tasks.dataset import TaskDataset
+from depthlab.theory.ceiling import mp_ceiling
+from depthlab.theory.hypotheses import (
     INCONCLUSIVE,
     REFUTED,
     SUPPORTED,
@@ -21,7 +21,7 @@ from theory.hypotheses import (
     resolve_hypotheses,
     select,
 )
-from theory.hypothesis_spec import (
+from depthlab.theory.hypothesis_spec import (
     DERIVED_QUANTITIES,
     AllOf,
     ColumnRef,
@@ -30,14 +30,14 @@ from theory.hypothesis_spec import (
     Statistics,
     TrendClaim,
 )
-from theory.predictions import (
+from depthlab.theory.predictions import (
     TheoryValues,
     training_min_width,
     training_permutations,
     with_out_degree,
 )
-from theory.smoothing import oono_suzuki_lambda
-from theory.statistics import bonferroni, mean_interval, wilson_interval
+from depthlab.theory.smoothing import oono_suzuki_lambda
+from depthlab.theory.statistics import bonferroni, mean_interval, wilson_interval
 
 
 def row(**fields) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from theory.hypothesis_spec import (
+from depthlab.theory.hypothesis_spec import (
     ColumnRef,
     Comparison,
     Condition,

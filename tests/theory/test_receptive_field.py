@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import sympy
 
-import theory.receptive_field as rf
-from tasks import make_task
-from theory.receptive_field import (ball_size, ball_size_formula, receptive_field_sizes,
+import depthlab.theory.receptive_field as rf
+from depthlab.tasks import make_task
+from depthlab.theory.receptive_field import (ball_size, ball_size_formula, receptive_field_sizes,
                                     task_ball_family)
 
 

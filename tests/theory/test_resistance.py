@@ -2,8 +2,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-import theory.resistance as resistance
-from theory.resistance import effective_resistance, total_effective_resistance
+import depthlab.theory.resistance as resistance
+from depthlab.theory.resistance import effective_resistance, total_effective_resistance
 
 
 def edges_of(graph):

@@ -6,19 +6,19 @@ import numpy as np
 import pytest
 import torch
 
-from models import make_model
-from models.gcn import GCNLayer
-from models.task_info import TaskInfo
-from tasks.dgl_view import example_batch
-from tasks.quiet_dgl import dgl
+from depthlab.models import make_model
+from depthlab.models.gcn import GCNLayer
+from depthlab.models.task_info import TaskInfo
+from depthlab.tasks.dgl_view import example_batch
+from depthlab.tasks.quiet_dgl import dgl
 from tests.conftest import make_tiny_dataset
-from theory.sensitivity import (
+from depthlab.theory.sensitivity import (
     ACTIVATION_LIPSCHITZ,
     block_norms,
     jacobian_blocks,
     model_sensitivity,
 )
-from theory.spectrum import normalised_adjacency, power_rows
+from depthlab.theory.spectrum import normalised_adjacency, power_rows
 
 ACTIVATIONS = {"relu": torch.relu, "tanh": torch.tanh, "identity": lambda z: z,
                "gelu": torch.nn.functional.gelu}

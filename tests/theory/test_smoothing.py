@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from theory import smoothing
-from theory.smoothing import (
+from depthlab.theory import smoothing
+from depthlab.theory.smoothing import (
     dirichlet_energy,
     dirichlet_energy_unnormalised,
     invariant_distance,
@@ -16,7 +16,7 @@ from theory.smoothing import (
     oono_suzuki_lambda,
     smoothing_profile,
 )
-from theory.spectrum import augmented_adjacency
+from depthlab.theory.spectrum import augmented_adjacency
 
 
 def random_edges(rng: np.random.Generator, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from theory.statistics import bonferroni, mean_interval, spearman_trend, wilson_interval
+from depthlab.theory.statistics import bonferroni, mean_interval, spearman_trend, wilson_interval
 
 
 def test_wilson_matches_published_values():

@@ -2,8 +2,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-import theory.wl as wl
-from theory.wl import exact_row_ids, row_ranks, wl_colours, wl_graph_colours
+import depthlab.theory.wl as wl
+from depthlab.theory.wl import exact_row_ids, row_ranks, wl_colours, wl_graph_colours
 from wl_oracle import naive_wl, same_partition
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tasks.dataset import TaskDataset
+from depthlab.tasks.dataset import TaskDataset
 
 
 def naive_wl(src, dst, x, rounds):
