@@ -98,13 +98,27 @@ class Store:
         if tables and "meta" not in tables:
             raise ValueError(f"{self.path} is an SQLite database but not a depthlab result "
                              f"database (its tables: {', '.join(sorted(tables))})")
-        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._enable_wal()
         with self._transaction():
             for statement in _SCHEMA:
                 self._conn.execute(statement)
             self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('application', ?)", (APPLICATION,))
             self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                                (SCHEMA_VERSION,))
+
+    def _enable_wal(self) -> None:
+        """Switch to WAL mode, waiting up to ``BUSY_TIMEOUT_MS`` for other connections:
+        SQLite answers a journal-mode change it cannot make now with "database is locked" at
+        once, without calling the busy handler (two sweeps creating one database race here)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.01)
 
     def _check_meta(self) -> None:
         try:
