@@ -25,6 +25,7 @@ _EXPORTS = {
     "sweep": "depthlab.experiments", "runs": "depthlab.experiments",
     "report": "depthlab.experiments", "results_frame": "depthlab.experiments",
     "train_one": "depthlab.experiments", "demo": "depthlab.experiments",
+    "check": "depthlab.experiments",
 }
 __all__ = sorted(_EXPORTS)
 

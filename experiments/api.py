@@ -100,6 +100,19 @@ def report(db: str | Path = DEFAULT_DB, x: str = "radius", y: str = "test_acc",
     return aggregate(results_frame(db), x=x, y=y, by=by)
 
 
+def check(hypotheses: str | Path = "all", db: str | Path | pd.DataFrame = DEFAULT_DB) -> list:
+    """Verdicts (:class:`depthlab.theory.hypotheses.Verdict`) of ``hypotheses`` (a built-in
+    name, "all", or a TOML file) on the finished runs of ``db`` (a result database or a
+    results frame), as ``depthlab check HYPOTHESES --db DB`` prints them."""
+    from depthlab.theory.hypotheses import check as verdict_of, resolve_hypotheses
+    from depthlab.theory.predictions import TheoryValues
+
+    resolved = resolve_hypotheses(str(hypotheses))
+    frame = db if isinstance(db, pd.DataFrame) else results_frame(db)
+    theory = TheoryValues()
+    return [verdict_of(h, frame, theory) for h in resolved]
+
+
 def train_one(task: str, model: str, depth: int | str, width: int = 32,
               task_params: dict[str, Any] | None = None, options: dict[str, Any] | None = None,
               train: dict[str, Any] | None = None, seed: int = 0, data_seed: int = 0,
