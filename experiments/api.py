@@ -100,14 +100,16 @@ def report(db: str | Path = DEFAULT_DB, x: str = "radius", y: str = "test_acc",
     return aggregate(results_frame(db), x=x, y=y, by=by)
 
 
-def check(hypotheses: str | Path = "all", db: str | Path | pd.DataFrame = DEFAULT_DB) -> list:
+def check(hypotheses: str | Path | Sequence = "all",
+          db: str | Path | pd.DataFrame = DEFAULT_DB) -> list:
     """Verdicts (:class:`depthlab.theory.hypotheses.Verdict`) of ``hypotheses`` (a built-in
-    name, "all", or a TOML file) on the finished runs of ``db`` (a result database or a
-    results frame), as ``depthlab check HYPOTHESES --db DB`` prints them."""
+    name, "all", a TOML file, or resolved hypotheses) on the finished runs of ``db`` (a
+    result database or a results frame), as ``depthlab check HYPOTHESES --db DB`` prints them."""
     from depthlab.theory.hypotheses import check as verdict_of, resolve_hypotheses
     from depthlab.theory.predictions import TheoryValues
 
-    resolved = resolve_hypotheses(str(hypotheses))
+    resolved = (resolve_hypotheses(str(hypotheses)) if isinstance(hypotheses, (str, Path))
+                else list(hypotheses))
     frame = db if isinstance(db, pd.DataFrame) else results_frame(db)
     theory = TheoryValues()
     return [verdict_of(h, frame, theory) for h in resolved]

@@ -33,17 +33,21 @@ def add_commands(subparsers) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     from depthlab.experiments.api import check
+    from depthlab.experiments.results import results_frame
+    from depthlab.theory.hypotheses import resolve_hypotheses
 
     if args.max_rows < 0:
         raise ValueError(f"--max-rows {args.max_rows} is invalid: expected an int >= 0")
-    verdicts = check(args.hypothesis, args.db)
+    hypotheses = resolve_hypotheses(args.hypothesis)
+    frame = results_frame(args.db)
+    verdicts = check(hypotheses, frame)
     if args.json:
         print_json([v.to_dict() for v in verdicts])
         return 0
     for verdict in verdicts:
         _print_verdict(verdict.to_dict(), args.max_rows)
     print_table(({"hypothesis": v.name, "status": v.status, "reason": v.reason} for v in verdicts),
-                title=f"verdicts on the finished runs in {args.db}")
+                title=f"verdicts on {len(frame)} runs in {args.db}")
     return 0
 
 
