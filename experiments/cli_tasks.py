@@ -12,7 +12,8 @@ from depthlab.tasks.registry import DEFAULT_MEMORY_BUDGET, get_task_spec
 
 def add_commands(subparsers) -> None:
     listing = subparsers.add_parser("tasks", help="list the tasks with their parameters",
-                                    description="List every task, its parameters, defaults and allowed values.")
+                                    description="List every task, how its required radius follows from its "
+                                    "parameters, and its parameters, defaults and allowed values.")
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
     listing.set_defaults(func=_tasks)
 
@@ -60,12 +61,14 @@ def task_parser(name: str) -> argparse.ArgumentParser:
 
 def _tasks(args) -> int:
     rows = [
-        {"task": name, "parameter": p.name.replace("_", "-"), "default": p.default,
+        {"task": name if i == 0 else "", "radius": spec.radius if i == 0 else "",
+         "parameter": p.name.replace("_", "-"), "default": p.default,
          "allowed": p.allowed(), "help": p.help}
-        for name, spec in list_tasks().items() for p in spec.params
+        for name, spec in list_tasks().items() for i, p in enumerate(spec.params)
     ]
     if args.json:
-        print_json({name: {"summary": spec.summary, "params": [_param_json(p) for p in spec.params]}
+        print_json({name: {"summary": spec.summary, "radius": spec.radius,
+                           "params": [_param_json(p) for p in spec.params]}
                     for name, spec in list_tasks().items()})
     else:
         print_table(rows, title="depthlab tasks")

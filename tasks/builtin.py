@@ -1,2 +1,2 @@
 """Importing this module registers the built-in tasks."""
-from depthlab.tasks import csbm, grid_chain, motif_count, tree_neighbors_match  # noqa: F401
+from depthlab.tasks import csbm, grid_chain, motif_count, transfer, tree_neighbors_match  # noqa: F401

@@ -169,4 +169,5 @@ SPEC = register(TaskSpec(
     summary="classify nodes of a contextual stochastic block model (homophilous edges, "
             "Gaussian features): the short-range control for over-smoothing",
     params=PARAMS, generate=generate, estimate_bytes=estimate_bytes, check=check,
+    radius="1 for every example (a convention: no ball determines the label)",
 ))

@@ -10,6 +10,10 @@ Example arrays (M examples, one row per prediction target):
     ``graph_id`` (M,) int64, ``target`` (M,) int64 global node id or -1 for graph-level,
     ``y`` (M,) int64 class or float32 regression target, ``split`` (M,) int8
     (0 train, 1 val, 2 test), ``radius`` (M,) int64 required radius of that example.
+Extras (optional): ``extras`` maps a name to a further numeric array a task or a transform
+adds, e.g. the per-example ``commute_time`` of the transfer task or the edges a rewiring
+added; arrays of length M are per-example columns. ``info`` is a JSON-able dict of
+dataset-level facts (e.g. what a rewiring did). Both are saved with the dataset.
 
 No per-example Python objects: views (`ds[i]`, `to_networkx`, batches) are cut from the
 arrays on demand. DGL is imported only by the DGL views (`tasks.dgl_view`).
@@ -27,6 +31,7 @@ GRAPH_ARRAYS = ("node_ptr", "edge_ptr", "src", "dst", "x")
 EXAMPLE_ARRAYS = ("graph_id", "target", "y", "split", "radius")
 ARRAY_NAMES = GRAPH_ARRAYS + EXAMPLE_ARRAYS
 LEVELS = ("node", "graph")
+EXTRA_PREFIX = "extra."
 
 
 @dataclass(eq=False)
@@ -53,6 +58,8 @@ class TaskDataset:
     split: np.ndarray
     radius: np.ndarray
     version: str = field(default="")
+    extras: dict[str, np.ndarray] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._check()
@@ -120,6 +127,11 @@ class TaskDataset:
             "radius_max": self.required_radius,
             "splits": self.split_sizes(),
         }
+        measured = {k: v for k, v in sorted(self.extras.items())
+                    if v.ndim == 1 and len(v) == len(self) and v.dtype.kind == "f" and len(v)}
+        if measured:
+            out["extras"] = {k: {"min": float(v.min()), "max": float(v.max())}
+                             for k, v in measured.items()}
         if self.is_regression:
             out["label_mean"] = float(self.y.mean())
             out["label_std"] = float(self.y.std())
@@ -176,8 +188,9 @@ class TaskDataset:
 
     # -- persistence ----------------------------------------------------------------------
     def arrays(self) -> dict[str, np.ndarray]:
-        """The ten arrays by name, in the on-disk order."""
-        return {name: getattr(self, name) for name in ARRAY_NAMES}
+        """The ten arrays by name, then the extras as ``extra.<name>``, in the on-disk order."""
+        core = {name: getattr(self, name) for name in ARRAY_NAMES}
+        return {**core, **{EXTRA_PREFIX + k: v for k, v in sorted(self.extras.items())}}
 
     def save(self, directory) -> None:
         """Write ``meta.json`` and ``arrays.npz`` to ``directory`` (created if missing)."""
@@ -208,3 +221,6 @@ class TaskDataset:
             fail(f"class labels must lie in [0, {self.num_classes})")
         if self.level == "graph" and m and (self.target != -1).any():
             fail("graph-level examples must have target -1")
+        for key, array in self.extras.items():
+            if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf" or array.ndim > 2:
+                fail(f"extra {key!r} must be a numeric numpy array of 1 or 2 dimensions")

@@ -264,4 +264,5 @@ SPEC = register(TaskSpec(
     summary="carry the value of the source whose key the target asks for over radius hops "
             "of a grid or chain, optionally with small-world shortcuts",
     params=PARAMS, generate=generate, estimate_bytes=estimate_bytes, check=check,
+    radius="= radius (with shortcut_p > 0, per example: the recomputed distance <= radius)",
 ))

@@ -157,4 +157,5 @@ SPEC = register(TaskSpec(
     summary="count triangles, 4-cycles, stars, tailed triangles, diamonds or K4s (induced "
             "or not) per graph or per node in ER or random regular graphs (Chen et al. 2020)",
     params=PARAMS, generate=generate, estimate_bytes=estimate_bytes, check=check,
+    radius="the pattern diameter (triangle, k4: 1; the others: 2)",
 ))

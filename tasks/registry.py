@@ -19,11 +19,14 @@ class TaskTooLarge(ValueError):
 
 @dataclass(frozen=True)
 class Generated:
-    """What a generator returns: the level, class count (None: regression) and arrays."""
+    """What a generator returns: the level, class count (None: regression), the arrays, and
+    optional extra arrays and dataset-level facts (``TaskDataset.extras`` and ``info``)."""
 
     level: str
     num_classes: int | None
     arrays: dict[str, np.ndarray]
+    extras: dict[str, np.ndarray] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ class TaskSpec:
 
     ``check(params)`` raises ``ValueError`` for combinations the per-parameter ranges cannot
     express (e.g. a grid too small for the radius); ``estimate_bytes(params)`` bounds the
-    memory the generator will hold; ``generate(params, rng)`` builds the arrays.
+    memory the generator will hold; ``generate(params, rng)`` builds the arrays. ``radius``
+    says in words which parameter sets the required radius (`depthlab tasks` shows it).
     """
 
     name: str
@@ -41,6 +45,7 @@ class TaskSpec:
     generate: Callable[[dict[str, Any], np.random.Generator], Generated]
     estimate_bytes: Callable[[dict[str, Any]], int]
     check: Callable[[dict[str, Any]], None] = field(default=lambda params: None)
+    radius: str = ""
 
 
 _REGISTRY: dict[str, TaskSpec] = {}
@@ -96,7 +101,8 @@ def make_task(name: str, seed: int = 0, memory_budget: int = DEFAULT_MEMORY_BUDG
         )
     made = spec.generate(resolved, np.random.default_rng(int(seed)))
     return TaskDataset(name=name, params=resolved, seed=int(seed), level=made.level,
-                       num_classes=made.num_classes, version=package_version(), **made.arrays)
+                       num_classes=made.num_classes, version=package_version(),
+                       extras=made.extras, info=made.info, **made.arrays)
 
 
 def _load_builtin_tasks() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from depthlab.tasks.dataset import ARRAY_NAMES, TaskDataset
+from depthlab.tasks.dataset import ARRAY_NAMES, EXTRA_PREFIX, TaskDataset
 
 META_FILE = "meta.json"
 ARRAYS_FILE = "arrays.npz"
@@ -65,6 +65,7 @@ def save_dataset(ds: TaskDataset, directory) -> None:
         "num_classes": ds.num_classes,
         "required_radius": ds.required_radius,
         "split_sizes": ds.split_sizes(),
+        "info": ds.info,
         "arrays": {k: {"shape": list(v.shape), "dtype": v.dtype.str} for k, v in arrays.items()},
         "arrays_sha256": sha256_of(out / ARRAYS_FILE),
     }
@@ -93,11 +94,17 @@ def load_task(directory) -> TaskDataset:
         missing = sorted(set(ARRAY_NAMES) - set(archive.files))
         if missing:
             raise ValueError(f"{arrays_path} lacks arrays {', '.join(missing)}")
-        arrays = {name: archive[name] for name in ARRAY_NAMES}
+        stored = {name: archive[name] for name in archive.files
+                  if name in ARRAY_NAMES or name.startswith(EXTRA_PREFIX)}
     for name, spec in meta["arrays"].items():
-        if list(arrays[name].shape) != spec["shape"] or arrays[name].dtype.str != spec["dtype"]:
+        if name not in stored or list(stored[name].shape) != spec["shape"] or (
+                stored[name].dtype.str != spec["dtype"]):
             raise ValueError(f"array {name!r} in {arrays_path} does not match meta.json")
+    arrays = {name: stored[name] for name in ARRAY_NAMES}
+    extras = {name[len(EXTRA_PREFIX):]: array for name, array in stored.items()
+              if name.startswith(EXTRA_PREFIX)}
     return TaskDataset(
         name=meta["task"], params=meta["params"], seed=meta["seed"], level=meta["level"],
-        num_classes=meta["num_classes"], version=meta["depthlab_version"], **arrays,
+        num_classes=meta["num_classes"], version=meta["depthlab_version"],
+        extras=extras, info=meta.get("info", {}), **arrays,
     )

@@ -152,4 +152,5 @@ SPEC = register(TaskSpec(
     summary="find the value of the leaf whose key the root asks for, in a complete tree "
             "of depth radius (Alon & Yahav 2021)",
     params=PARAMS, generate=generate, estimate_bytes=estimate_bytes, check=check,
+    radius="= radius (the tree depth)",
 ))

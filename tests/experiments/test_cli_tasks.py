@@ -6,7 +6,8 @@ from depthlab.experiments.cli import main
 def test_tasks_lists_every_task_with_parameters(capsys):
     assert main(["tasks", "--json"]) == 0
     listing = json.loads(capsys.readouterr().out)
-    assert set(listing) == {"tree-neighbors-match", "grid-chain", "motif-count", "csbm"}
+    assert set(listing) == {"tree-neighbors-match", "grid-chain", "motif-count", "csbm", "transfer"}
+    assert listing["transfer"]["radius"].startswith("= distance")
     names = [p["name"] for p in listing["tree-neighbors-match"]["params"]]
     assert {"radius", "arity", "max_permutations", "max_examples", "train_fraction", "self_loops"} <= set(names)
 

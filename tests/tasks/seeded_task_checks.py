@@ -8,8 +8,9 @@ from depthlab.tasks import load_task, make_task
 
 def assert_same_arrays(first, second) -> None:
     """Both datasets hold equal arrays of equal dtypes and equal metadata."""
+    assert first.arrays().keys() == second.arrays().keys() and first.info == second.info
     for name, array in first.arrays().items():
-        other = getattr(second, name)
+        other = second.arrays()[name]
         assert other.dtype == array.dtype and np.array_equal(other, array), name
     assert (first.name, first.params, first.seed, first.level, first.num_classes) == (
         second.name, second.params, second.seed, second.level, second.num_classes)
@@ -20,7 +21,7 @@ def assert_deterministic(name: str, **params) -> None:
     first = make_task(name, seed=3, **params)
     assert_same_arrays(first, make_task(name, seed=3, **params))
     other = make_task(name, seed=4, **params)
-    assert any(not np.array_equal(array, getattr(other, key))
+    assert any(not np.array_equal(array, other.arrays()[key])
                for key, array in first.arrays().items())
 
 

@@ -52,3 +52,26 @@ def test_inconsistent_arrays_are_refused(tiny_dataset, change, message):
 def test_graph_level_needs_no_targets(tiny_graph_dataset):
     assert (tiny_graph_dataset.target == -1).all()
     assert tiny_graph_dataset.local_target(0) == -1
+
+
+def test_extras_and_info_are_saved_and_loaded(tiny_dataset, tmp_path):
+    from dataclasses import replace
+
+    from depthlab.tasks import load_task
+
+    ds = replace(tiny_dataset, extras={"score": np.array([0.5, 1.5, 2.5]),
+                                       "pairs": np.array([[0, 1], [3, 4]])},
+                 info={"made_by": "hand", "counts": [1, 2]})
+    assert list(ds.arrays())[-2:] == ["extra.pairs", "extra.score"]
+    assert ds.summary()["extras"] == {"score": {"min": 0.5, "max": 2.5}}
+    ds.save(tmp_path)
+    back = load_task(tmp_path)
+    assert back.info == ds.info and back.extras.keys() == ds.extras.keys()
+    assert all(np.array_equal(back.extras[k], v) for k, v in ds.extras.items())
+
+
+def test_non_numeric_extras_are_refused(tiny_dataset):
+    from dataclasses import replace
+
+    with pytest.raises(ValueError, match="extra 'names' must be a numeric numpy array"):
+        replace(tiny_dataset, extras={"names": np.array(["a", "b", "c"])})

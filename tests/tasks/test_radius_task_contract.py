@@ -15,8 +15,11 @@ CASES = [
     ("tree-neighbors-match", {"radius": 2, "arity": 3, "max_examples": 900}),
     ("grid-chain", {"radius": 3, "height": 4, "width": 7, "sources": 3, "num_examples": 300}),
     ("grid-chain", {"radius": 5, "sources": 2, "shortcut_p": 0.2, "num_examples": 300}),
+    ("transfer", {"topology": "crossed-ring", "distance": 5, "num_examples": 300}),
+    ("transfer", {"topology": "barbell", "distance": 4, "clique_size": 5, "num_examples": 300}),
 ]
-IDS = ["tree-self-loops", "tree-ternary", "grid", "chain-shortcuts"]
+IDS = ["tree-self-loops", "tree-ternary", "grid", "chain-shortcuts", "transfer-crossed-ring",
+       "transfer-barbell"]
 
 
 def saved_sha256(ds, directory) -> str:
@@ -39,8 +42,9 @@ def test_save_load_round_trip(tmp_path, name, params):
     back = load_task(tmp_path)
     assert (back.name, back.params, back.seed, back.num_classes) == (
         name, ds.params, 1, ds.num_classes)
+    assert back.arrays().keys() == ds.arrays().keys() and back.info == ds.info
     for key, array in ds.arrays().items():
-        assert np.array_equal(getattr(back, key), array) and getattr(back, key).dtype == array.dtype
+        assert np.array_equal(back.arrays()[key], array) and back.arrays()[key].dtype == array.dtype
 
 
 @pytest.mark.parametrize("name, params", CASES, ids=IDS)
