@@ -7,8 +7,9 @@ from typing import Any
 
 from depthlab.experiments.cli_runs import DEFAULT_DB
 from depthlab.experiments.console import console, print_json, print_mapping, print_table
+from depthlab.theory.builtin_hypotheses import builtin_names
 
-BUILTIN_NAMES = "radius, expressivity, bottleneck, oversmoothing"
+BUILTIN_NAMES = ", ".join(builtin_names())
 TABLE_HIDDEN = ("limit",)  # theory +/- tolerance: in --json; the table shows both parts
 
 

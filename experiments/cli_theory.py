@@ -1,7 +1,8 @@
 """``depthlab theory ...``: theory computations on a saved dataset or an edge-list file.
 
 JSON outputs (``--json``), stable contracts:
-- ``ceiling``: ``{"depth", "metric": "accuracy" | "mse", "splits": {split: value}}``
+- ``ceiling``: ``{"model", "depth", "rounds", "input", "metric": "accuracy" | "mse",
+  "splits": {split: value}}`` (``theory.model_ceiling.ModelCeiling``)
 - ``receptive-field``: ``{"depth", "nodes", "min", "mean", "max", "closed_form"}``, with
   ``closed_form`` null or ``{"family", "formula", "params", "value", "matching"}``
 - ``bottleneck``: ``{"radius", "arity", "bits", "min_width"}``
@@ -30,11 +31,17 @@ def add_commands(subparsers) -> None:
     commands.required = True
 
     ceiling = commands.add_parser(
-        "ceiling", help="best score any L-layer message-passing network can reach",
-        description="Group each split's examples by their 1-WL colour after --depth rounds and "
-        "score the best function of the colour: majority label (accuracy) or mean target (MSE).")
+        "ceiling", help="best score any L-layer network of a model family can reach",
+        description="Group each split's examples by their 1-WL colour after hops-per-layer x "
+        "--depth rounds, refined from what --model receives (node features, plus out-degrees "
+        "for families that weight messages by degree, as declared in depthlab.models.facts), "
+        "and score the best function of the colour: majority label (accuracy) or mean target "
+        "(MSE). The same number `depthlab check` compares against.")
     ceiling.add_argument("directory", help="dataset directory (saved by `depthlab generate --out`)")
-    ceiling.add_argument("--depth", type=int, required=True, help="message-passing layers L (>= 0)")
+    ceiling.add_argument("--depth", type=int, required=True, help="layers L (>= 0)")
+    ceiling.add_argument("--model", default="gin",
+                         help="model family whose input decides the colours (default gin: node "
+                              "features only, one hop per layer)")
     _add_json(ceiling, _ceiling)
 
     field = commands.add_parser(
@@ -82,22 +89,24 @@ def _add_json(parser: argparse.ArgumentParser, handler) -> None:
 
 
 def _ceiling(args) -> int:
+    from depthlab.models.facts import facts_of
     from depthlab.tasks import load_task
-    from depthlab.theory.ceiling import mp_ceiling
+    from depthlab.theory.model_ceiling import model_ceiling
 
+    facts = facts_of(args.model)
     ds = load_task(args.directory)
-    values = mp_ceiling(ds, args.depth)
-    metric = "mse" if ds.is_regression else "accuracy"
+    ceiling = model_ceiling(ds, args.model, facts, args.depth)
     if args.json:
-        print_json({"depth": args.depth, "metric": metric, "splits": values})
+        print_json(ceiling.to_dict())
         return 0
     rows = []
-    for split, value in values.items():
+    for split, value in ceiling.splits.items():
         idx = ds.split_indices(split)
         baseline = float(np.var(ds.y[idx])) if ds.is_regression else ds.chance_accuracy(split)
-        rows.append({"split": split, "examples": len(idx), f"ceiling ({metric})": value,
+        rows.append({"split": split, "examples": len(idx), f"ceiling ({ceiling.metric})": value,
                      "constant predictor": baseline})
-    print_table(rows, title=f"{ds.name}: message-passing ceiling at depth {args.depth}")
+    print_table(rows, title=f"{ds.name}: ceiling of {args.model} at depth {args.depth} "
+                            f"(1-WL, {ceiling.rounds} rounds on {ceiling.input})")
     return 0
 
 

@@ -1,5 +1,8 @@
 """depthlab.models: DGL networks of free depth and width, and their trainer.
 
+Names are exported lazily (imported on first use), so that ``depthlab.models.facts`` (the
+families' facts for theory) imports without torch or DGL.
+
 >>> from depthlab.tasks import make_task
 >>> from depthlab.models import TaskInfo, make_model, train
 >>> ds = make_task("tree-neighbors-match", seed=0, radius=2)
@@ -8,14 +11,24 @@
 >>> run.record.epochs
 5
 """
-from depthlab.models.budget import count_parameters
-from depthlab.models.depth_model import DepthModel
-from depthlab.models.evaluate import evaluate, predict
-from depthlab.models.record import RunRecord, TrainedRun
-from depthlab.models.registry import list_models, make_model, resolve_model_options
-from depthlab.models.task_info import TaskInfo
-from depthlab.models.trainer import resolve_model_config, resolve_train_config, train
+from __future__ import annotations
 
-__all__ = ["DepthModel", "RunRecord", "TaskInfo", "TrainedRun", "count_parameters", "evaluate",
-           "list_models", "make_model", "predict", "resolve_model_config",
-           "resolve_model_options", "resolve_train_config", "train"]
+import importlib
+
+_EXPORTS = {
+    "count_parameters": "depthlab.models.budget", "DepthModel": "depthlab.models.depth_model",
+    "evaluate": "depthlab.models.evaluate", "predict": "depthlab.models.evaluate",
+    "RunRecord": "depthlab.models.record", "TrainedRun": "depthlab.models.record",
+    "list_models": "depthlab.models.registry", "make_model": "depthlab.models.registry",
+    "resolve_model_options": "depthlab.models.registry", "TaskInfo": "depthlab.models.task_info",
+    "resolve_model_config": "depthlab.models.trainer",
+    "resolve_train_config": "depthlab.models.trainer", "train": "depthlab.models.trainer",
+    "ModelFacts": "depthlab.models.facts", "facts_of": "depthlab.models.facts",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'depthlab.models' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

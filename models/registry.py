@@ -8,7 +8,9 @@ param_budget [None: use the given width]. Family options: gat heads [4]. Family 
 ggnn activation "identity" (its GRU is non-linear), sign jk "cat" (SIGN's concatenation).
 Widths: gat's must be a multiple of heads, mixhop's at least 3 (one column per power).
 Receptive field per layer: one hop, except mixhop (two: A_hat^2); sign's depth is its
-number of hops K.
+number of hops K. What theory needs of a family (hops per layer, degrees, message passing)
+is declared in ``models.facts`` (torch- and DGL-free, so that results tables and theory
+read it cheaply); this module refuses to load with a registered family left undeclared.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from torch import nn
 from depthlab.models.block import ACTIVATIONS
 from depthlab.models.budget import count_parameters, width_for_budget
 from depthlab.models.depth_model import DepthModel
+from depthlab.models.facts import FAMILY_FACTS, ModelFacts, facts_of
 from depthlab.models.gat import GATLayer
 from depthlab.models.gcn import GCNLayer
 from depthlab.models.ggnn import GGNNLayer
@@ -67,6 +70,11 @@ class Family:
     width_step: Callable[[dict[str, Any]], int] = lambda options: 1
     min_width: int = 1
 
+    @property
+    def facts(self) -> ModelFacts:
+        """What theory needs to know about this family (``models.facts``)."""
+        return facts_of(self.name)
+
     def options(self) -> tuple[Param, ...]:
         """Every option of this family with the family's defaults applied."""
         common = tuple(Param(p.name, p.kind, self.defaults.get(p.name, p.default), p.help,
@@ -94,6 +102,11 @@ _FAMILIES = {f.name: f for f in (
     Family("mixhop", "MixHop: [X W0 || A_hat X W1 || A_hat^2 X W2] per layer",
            lambda width, o: MixHopLayer(width), defaults={"self_loops": True}, min_width=3),
 )}
+
+_UNDECLARED = sorted(set(_FAMILIES) - set(FAMILY_FACTS))
+if _UNDECLARED:
+    raise ImportError(f"model famil(ies) {', '.join(_UNDECLARED)} registered without facts for "
+                      "theory: declare them in depthlab.models.facts.FAMILY_FACTS")
 
 
 def list_models() -> dict[str, Family]:

@@ -54,8 +54,10 @@ CORRECTIONS = ("bonferroni", "none")
 DIRECTIONS = ("decreasing", "increasing")
 KINDS = ("compare", "trend")
 THEORY_VALUES = {
-    "ceiling": "best accuracy (least MSE) any message-passing network of the row's depth can "
-               "reach on the quantity's split (theory.ceiling.mp_ceiling)",
+    "ceiling": "best accuracy (least MSE) any network of the row's model and depth can reach "
+               "on the quantity's split: 1-WL after hops_per_layer * depth rounds on what the "
+               "model receives (node features, plus out-degrees where it weights messages by "
+               "degree; theory.model_ceiling)",
     "smoothing_rate": "lambda^2, Oono & Suzuki's lambda of the test graphs (Cai & Wang's "
                       "per-layer energy contraction; null for directed graphs)",
     "min_width": "Alon & Yahav's least width that can tell apart the leaf arrangements of "
@@ -68,6 +70,10 @@ DERIVED_QUANTITIES = {
     "test_errors": "misclassified test examples, round((1 - test_acc) * n_test)",
     "countable": "whether message passing can count the motif-count row's pattern "
                  "(theory.countability; null for other tasks)",
+    "hops_per_layer": "hops one layer of the row's model reaches (models.facts; inf: global)",
+    "sees_degrees": "whether the model weights messages by the sender's degree (models.facts)",
+    "message_passing": "whether the model is bounded by 1-WL colour refinement (models.facts)",
+    "receptive_radius": "hops_per_layer * depth: the rounds of 1-WL the row's output depends on",
 }
 DEFAULT_GROUP_BY = ("task", "model", "width", "task.*", "model.*", "train.*")
 

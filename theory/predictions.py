@@ -6,9 +6,8 @@ deterministic in those three) and the values are cached per dataset, so a table 
 runs on a few datasets generates each dataset once. The values, by the names hypotheses use
 (``theory.hypothesis_spec.THEORY_VALUES``):
 
-- ``ceiling``: ``theory.ceiling.mp_ceiling(ds, depth)[split]``; for ``DEGREE_WEIGHTED``
-  families on the dataset with each node's out-degree appended to its features
-  (:func:`with_out_degree`);
+- ``ceiling``: ``theory.model_ceiling.model_ceiling(ds, model, facts, depth)``'s value on
+  the split: 1-WL on what the row's model receives (its facts from ``models.facts``);
 - ``smoothing_rate``: ``lambda^2`` with ``lambda = theory.smoothing.oono_suzuki_lambda`` of
   the graphs holding test examples (the graphs the ``energy`` column is measured on); NaN
   when those edges are not symmetric (the rate is a theorem about undirected graphs);
@@ -24,7 +23,6 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -34,11 +32,6 @@ from depthlab.tasks.dataset import TaskDataset
 
 DatasetKey = tuple[str, str, int]
 KEY_COLUMNS = ("task", "task_params", "data_seed")
-# Families whose layers weight a message u -> v by the sender's out-degree (GCN's
-# 1/sqrt(d_out(u) d_in(v)), SIGN's powers of the same matrix). In-neighbour 1-WL does not
-# see d_out(u); with it added to the initial colours, an L-layer network of these families
-# is again a function of the L-round colour, so their ceiling is computed that way.
-DEGREE_WEIGHTED = ("gcn", "sign")
 FLOAT_BITS = 32
 
 
@@ -91,16 +84,22 @@ class TheoryValues:
             self._values[slot] = compute(self.dataset(key))
         return self._values[slot]
 
-    def ceiling(self, key: DatasetKey, depth: int, split: str, degree_weighted: bool = False) -> float:
-        """Best accuracy (least MSE) of a depth-``depth`` message-passing network on
-        ``split`` of the dataset (with out-degree features if ``degree_weighted``); NaN
-        when the split is empty."""
-        from depthlab.theory.ceiling import mp_ceiling
+    def ceiling(self, key: DatasetKey, model: str, depth: int, split: str) -> float:
+        """Best accuracy (least MSE) of a depth-``depth`` ``model`` network on ``split`` of
+        the dataset (``theory.model_ceiling``); NaN when the split is empty or the model is
+        not message passing. Raises ``ValueError`` for a model without declared facts."""
+        from depthlab.models.facts import facts_of
+        from depthlab.theory.model_ceiling import ceiling_rounds, model_ceiling
 
-        def compute(ds: TaskDataset) -> dict[str, float]:
-            return mp_ceiling(with_out_degree(ds) if degree_weighted else ds, int(depth))
+        facts = facts_of(model)
+        if not facts.message_passing:
+            return float("nan")
+        rounds = ceiling_rounds(facts, int(depth))
 
-        ceilings = self._cached("ceiling", key, (int(depth), bool(degree_weighted)), compute)
+        def compute(ds: TaskDataset):
+            return model_ceiling(ds, model, facts, int(depth)).splits
+
+        ceilings = self._cached("ceiling", key, (rounds, facts.sees_degrees), compute)
         value = ceilings.get(split)
         return float("nan") if value is None else float(value)
 
@@ -119,8 +118,7 @@ class TheoryValues:
         name."""
         keys = dataset_keys(rows)
         if name == "ceiling":
-            weighted = rows["model"].isin(DEGREE_WEIGHTED)
-            values = [self.ceiling(k, d, split, w) for k, d, w in zip(keys, rows["depth"], weighted)]
+            values = [self.ceiling(k, m, d, split) for k, m, d in zip(keys, rows["model"], rows["depth"])]
         elif name == "smoothing_rate":
             values = [self.smoothing_rate(k) for k in keys]
         elif name == "min_width":
@@ -129,13 +127,6 @@ class TheoryValues:
             raise ValueError(f"unknown theory value {name!r}; choose one of: ceiling, "
                              "smoothing_rate, min_width")
         return pd.Series(values, index=rows.index, dtype=float)
-
-
-def with_out_degree(ds: TaskDataset) -> TaskDataset:
-    """``ds`` with one more feature column: each node's out-degree (edges ``src -> dst``
-    leaving it), in ``x``'s dtype."""
-    degree = np.bincount(ds.src, minlength=ds.num_nodes).astype(ds.x.dtype)
-    return replace(ds, x=np.column_stack([ds.x, degree]))
 
 
 def split_graph_edges(ds: TaskDataset, split: str) -> tuple[np.ndarray, np.ndarray, int]:

@@ -26,11 +26,17 @@ def edge_file(tmp_path, text):
 
 def test_ceiling(tree_dir, capsys):
     deep = run_json(capsys, "ceiling", str(tree_dir), "--depth", "2")
-    assert deep == {"depth": 2, "metric": "accuracy", "splits": {"train": 1.0, "test": 1.0}}
+    assert deep == {"model": "gin", "depth": 2, "rounds": 2, "input": "node features",
+                    "metric": "accuracy", "splits": {"train": 1.0, "test": 1.0}}
     shallow = run_json(capsys, "ceiling", str(tree_dir), "--depth", "1")
     assert set(shallow["splits"]) == {"train", "test"} and shallow["splits"]["test"] < 1.0
     assert main(["theory", "ceiling", str(tree_dir), "--depth", "1"]) == 0
     assert "ceiling (accuracy)" in capsys.readouterr().out
+    mixhop = run_json(capsys, "ceiling", str(tree_dir), "--depth", "1", "--model", "mixhop")
+    assert mixhop["rounds"] == 2 and "out-degree" in mixhop["input"]
+    assert mixhop["splits"] == deep["splits"]
+    assert main(["theory", "ceiling", str(tree_dir), "--depth", "1", "--model", "nope"]) == 2
+    assert "declares no facts" in capsys.readouterr().err
 
 
 def test_receptive_field(tree_dir, capsys):

@@ -11,16 +11,12 @@ import pytest
 from depthlab.tasks import make_task, resolve_params
 from depthlab.tasks.dataset import TaskDataset
 from depthlab.theory.ceiling import mp_ceiling
-from depthlab.theory.hypotheses import (
-    INCONCLUSIVE,
-    REFUTED,
-    SUPPORTED,
-    builtin_hypotheses,
-    check,
-    resolve_column,
-    resolve_hypotheses,
-    select,
-)
+from depthlab.theory.builtin_hypotheses import builtin_hypotheses
+from depthlab.theory.columns import resolve_column
+from depthlab.theory.filters import select
+from depthlab.theory.hypotheses import check, resolve_hypotheses
+from depthlab.theory.model_ceiling import with_out_degree
+from depthlab.theory.verdict import INCONCLUSIVE, REFUTED, SUPPORTED
 from depthlab.theory.hypothesis_spec import (
     DERIVED_QUANTITIES,
     AllOf,
@@ -34,7 +30,6 @@ from depthlab.theory.predictions import (
     TheoryValues,
     training_min_width,
     training_permutations,
-    with_out_degree,
 )
 from depthlab.theory.smoothing import oono_suzuki_lambda
 from depthlab.theory.statistics import bonferroni, mean_interval, wilson_interval
