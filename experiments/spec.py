@@ -159,7 +159,7 @@ def expand(spec: SweepSpec) -> list[Run]:
         for params in _resolved_task_grid(task)
         for data_seed in spec.data_seeds
     ]
-    train_grid = [_resolved_train(train, models) for train in _product(spec.train)]
+    train_grid = list(_product(spec.train))
     runs: list[Run] = []
     validated: set[str] = set()
     for task_config in task_configs:
@@ -172,7 +172,9 @@ def expand(spec: SweepSpec) -> list[Run]:
                 models.make_model(model_config["name"], info, model_config["depth"],
                                   model_config["width"], **options)
                 validated.add(signature)
-            for train_config in train_grid:
+            for train in train_grid:
+                train_config = _resolved_train(train, models, model_config["name"],
+                                               dataset.required_radius)
                 cost = _estimate_seconds(dataset, model_config, train_config)
                 for seed in spec.seeds:
                     config = {"task": task_config, "model": model_config,
@@ -232,20 +234,33 @@ def _model_grid(model_tables: Iterable[dict[str, Any]], radius: int, models) -> 
     return list(configs.values())
 
 
-def _resolved_train(train: dict[str, Any], models) -> dict[str, Any]:
-    """``train`` with every setting filled by ``models.resolve_train_config``, except
+def _resolved_train(train: dict[str, Any], models, family: str, radius: int) -> dict[str, Any]:
+    """``train`` with every setting filled by ``models.resolve_train_config`` for model
+    ``family`` at task radius ``radius`` (a protocol's defaults may depend on both), except
     ``threads``, which the run sets (``experiments.run.THREADS_PER_RUN``)."""
     if "threads" in train:
         raise ValueError("[train] threads is set by depthlab (one per run; parallelism "
                          "comes from --workers): remove it from the spec")
-    resolved = models.resolve_train_config(train)
+    resolved = models.resolve_train_config(train, family, radius)
     return {k: v for k, v in resolved.items() if k != "threads"}
 
 
 def _estimate_seconds(dataset, model_config: dict[str, Any], train_config: dict[str, Any]) -> float:
+    """Plain and reference: ``epochs`` epochs, each a training pass and an evaluation of
+    every split. alon-yahav: ``patience`` + 10 blocks (a typical run that does not fit at
+    once; capped by the budget), each ``eval_every`` training passes and one evaluation of
+    val and test."""
     steps = -(-len(dataset.split_indices("train")) // train_config["batch_size"])
     scale = max(1.0, float(model_config["width"] or 32) / 32)
-    per_layer = steps * STEP_LAYER_SECONDS + dataset.num_nodes * NODE_LAYER_SECONDS * scale
+    step_cost = steps * STEP_LAYER_SECONDS
+    if train_config["protocol"] == "alon-yahav":
+        eval_nodes = dataset.num_nodes * (1 - len(dataset.split_indices("train")) / len(dataset.y))
+        blocks = min(train_config["epochs"] // train_config["eval_every"],
+                     train_config["patience"] + 10)
+        per_layer = blocks * (train_config["eval_every"] * step_cost
+                              + eval_nodes * NODE_LAYER_SECONDS * scale)
+        return RUN_OVERHEAD_SECONDS + model_config["depth"] * per_layer
+    per_layer = step_cost + dataset.num_nodes * NODE_LAYER_SECONDS * scale
     return RUN_OVERHEAD_SECONDS + train_config["epochs"] * model_config["depth"] * per_layer
 
 

@@ -1,6 +1,9 @@
 """One message-passing layer with its per-layer options.
 
-    h^(l+1) = [h^(l) +] dropout(act(norm(conv(h^(l)))))
+    norm_position "after_conv":      h^(l+1) = [h^(l) +] dropout(act(norm(conv(h^(l)))))
+    norm_position "after_residual":  h^(l+1) = norm([h^(l) +] dropout(act(conv(h^(l)))))
+
+(the second is Alon & Yahav's order: conv -> ReLU -> x + new -> LayerNorm).
 
 ``conv`` is a family's layer (``forward(graph, h) -> (N, width)``), run on the layer's
 message graph; ``norm`` runs on the example graph (PairNorm needs its member graphs); the
@@ -11,6 +14,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+NORM_POSITIONS = ("after_conv", "after_residual")
 ACTIVATIONS = {"relu": nn.ReLU, "gelu": nn.GELU, "elu": nn.ELU, "tanh": nn.Tanh,
                "identity": nn.Identity}
 
@@ -23,11 +27,16 @@ def make_activation(name: str) -> nn.Module:
 
 
 class Block(nn.Module):
-    """conv -> norm -> activation -> dropout, plus an optional residual connection."""
+    """conv -> norm -> activation -> dropout, plus an optional residual connection, or
+    with ``norm_position`` "after_residual" the norm last (module docstring)."""
 
     def __init__(self, conv: nn.Module, norm: nn.Module, activation: str, dropout: float,
-                 residual: bool) -> None:
+                 residual: bool, norm_position: str = "after_conv") -> None:
         super().__init__()
+        if norm_position not in NORM_POSITIONS:
+            raise ValueError(f"norm_position={norm_position!r} is invalid: expected one of "
+                             f"{', '.join(NORM_POSITIONS)}")
+        self.norm_last = norm_position == "after_residual"
         self.conv = conv
         self.norm = norm
         self.activation = make_activation(activation)
@@ -37,5 +46,9 @@ class Block(nn.Module):
     def forward(self, graph, message_graph, h: torch.Tensor) -> torch.Tensor:
         """``graph``: the batched example graph; ``message_graph``: the graph ``conv``
         aggregates over (same nodes); ``h`` (N, width) -> (N, width)."""
-        out = self.dropout(self.activation(self.norm(graph, self.conv(message_graph, h))))
+        out = self.conv(message_graph, h)
+        if self.norm_last:
+            out = self.dropout(self.activation(out))
+            return self.norm(graph, h + out if self.residual else out)
+        out = self.dropout(self.activation(self.norm(graph, out)))
         return h + out if self.residual else out

@@ -6,8 +6,8 @@ Shapes (N nodes in the batch, B examples, d = width, C = num_outputs):
     head(graph, states, readout, level)   -> (B, C)
     forward(batch)                        -> (B, C) logits, or (B, 1) regression outputs
 
-``options`` (resolved by models.registry) used here: residual, norm, pairnorm_scale,
-dropout, activation, jk, pool, fully_adjacent_last, self_loops.
+``options`` (resolved by models.registry) used here: residual, norm, norm_position,
+pairnorm_scale, dropout, activation, jk, pool, fully_adjacent_last, self_loops, output_bias.
 
 Message graphs: layer l aggregates over the example graph, with one self-loop per node when
 ``self_loops`` is set (gcn, gat, mixhop, sign). With ``fully_adjacent_last`` the last layer
@@ -57,10 +57,12 @@ class DepthModel(nn.Module):
         self.encoder = make_encoder(info, width)
         self.blocks = nn.ModuleList(
             Block(make_layer(), make_norm(options["norm"], width, options["pairnorm_scale"]),
-                  options["activation"], options["dropout"], options["residual"])
+                  options["activation"], options["dropout"], options["residual"],
+                  options["norm_position"])
             for _ in range(self.num_blocks())
         )
-        self.output = nn.Linear(jk_width(options["jk"], depth, width), info.num_outputs)
+        self.output = nn.Linear(jk_width(options["jk"], depth, width), info.num_outputs,
+                                bias=options["output_bias"])
 
     def num_blocks(self) -> int:
         """Number of :class:`Block` modules: one per layer."""

@@ -1,10 +1,12 @@
-"""Stopping and learning-rate rules, as pure state machines over per-epoch scores.
+"""Stopping and learning-rate rules, as pure state machines over per-epoch (or per-block)
+scores.
 
 Scores are "higher is better": accuracy, or minus the MSE for regression.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 CONTINUE, HALVE, STOP = "continue", "halve", "stop"
 
@@ -55,3 +57,70 @@ class ReferenceSchedule:
         if self.plateau.stale == self.patience:
             return HALVE
         return CONTINUE
+
+
+@dataclass(frozen=True)
+class BlockDecision:
+    """What :class:`AlonYahavSchedule` decides after one evaluation block.
+
+    ``improved``: the block's score beat the best by more than the threshold (this block is
+    the selected one so far); ``halve``: multiply the learning rate by the factor now;
+    ``stop``: None to go on, else the reason ("fitted": a new best equal to the target,
+    "plateau": ``patience`` blocks without improvement).
+    """
+
+    improved: bool
+    halve: bool
+    stop: str | None
+
+
+class AlonYahavSchedule:
+    """The published Tree-NeighborsMatch rule (Alon & Yahav 2021, tech-srl/bottleneck), per
+    evaluation block, on the block's training score (accuracy accumulated over its passes).
+
+    Two counters run side by side, as in the published code:
+
+    - learning rate (torch's ReduceLROnPlateau, mode "max", absolute threshold): best starts
+      at -inf; a score above best + ``threshold`` resets the count of bad blocks, any other
+      adds one; when the count exceeds ``lr_patience`` the rate is halved ("halve") and the
+      count restarts at 0.
+    - stopping: best starts at 0.0 (-inf without a target); a score above best + ``threshold`` is an improvement
+      (and stops the run with "fitted" when it equals ``target``); ``patience`` consecutive
+      blocks without one stop it with "plateau".
+
+    The cap on passes is the trainer's (it counts blocks). ``target`` None (regression)
+    never fits. Raises ``ValueError`` for a patience below 1 or a negative threshold.
+    """
+
+    def __init__(self, patience: int = 20, lr_patience: int = 10, threshold: float = 1e-4,
+                 target: float | None = 1.0) -> None:
+        if patience < 1 or lr_patience < 0:
+            raise ValueError(f"patience={patience}, lr_patience={lr_patience} are invalid: "
+                             "expected patience >= 1 and lr_patience >= 0")
+        if not threshold >= 0:
+            raise ValueError(f"threshold={threshold!r} is invalid: expected a float >= 0")
+        self.patience, self.lr_patience = patience, lr_patience
+        self.threshold, self.target = threshold, target
+        self.lr_best, self.lr_bad = -math.inf, 0
+        # 0.0 as published for accuracy; -inf for -MSE, which is never above 0
+        self.best, self.stale = (0.0 if target is not None else -math.inf), 0
+
+    def update(self, score: float) -> BlockDecision:
+        """The decision after a block whose training score is ``score``."""
+        if score > self.lr_best + self.threshold:
+            self.lr_best, self.lr_bad = score, 0
+        else:
+            self.lr_bad += 1
+        halve = self.lr_bad > self.lr_patience
+        if halve:
+            self.lr_bad = 0
+        improved = score > self.best + self.threshold
+        if improved:
+            self.best, self.stale = score, 0
+        else:
+            self.stale += 1
+        if improved and self.target is not None and score == self.target:
+            return BlockDecision(True, halve, "fitted")
+        if self.stale >= self.patience:
+            return BlockDecision(improved, halve, "plateau")
+        return BlockDecision(improved, halve, None)

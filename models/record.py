@@ -20,9 +20,12 @@ class RunRecord:
     Metrics are those of the selected model (epoch ``best_epoch``), measured in eval mode
     on whole splits: accuracies in [0, 1] for classification (MSE fields None), mean
     squared errors for regression (accuracy fields None); val fields are None without a
-    validation split. ``epochs`` is the number of epochs run; ``curve`` has one dict per
-    epoch with keys epoch, loss (mean training loss), lr, and train_acc / train_mse
-    (plus val_acc / val_mse with a validation split). ``wall_seconds`` covers the whole
+    validation split. ``epochs`` is the number of passes over the train split run;
+    ``stop_reason`` why training ended ("fitted", "plateau", "val_plateau", or "cap": the
+    budget ran out, the run was cut short); ``curve`` has one dict per epoch (per block for
+    the alon-yahav protocol, which adds the key block) with keys epoch (passes so far),
+    loss (mean training loss), lr (in use during it), and train_acc / train_mse plus
+    val_* and test_* for the non-empty splits (models.trainer says how each is measured). ``wall_seconds`` covers the whole
     call; ``width`` is the actual width (after param_budget); ``model_config`` and
     ``train_config`` are fully resolved (every option, defaults included).
     """
@@ -38,6 +41,7 @@ class RunRecord:
     n_test: int
     best_epoch: int
     epochs: int
+    stop_reason: str
     curve: list[dict[str, Any]]
     wall_seconds: float
     num_params: int

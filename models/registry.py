@@ -1,11 +1,15 @@
 """The model registry: `make_model`, `list_models`, `resolve_model_options`.
 
-Options shared by every family (defaults in brackets): residual [False], norm ["none"; one
-of none, batch, layer, pair, node], pairnorm_scale [1.0], dropout [0.0], activation
-["relu"], jk ["none"; none, cat, max], pool ["sum"; graph-level readout, sum or mean],
-fully_adjacent_last [False], self_loops [True for gcn, gat, mixhop, sign; False otherwise],
-param_budget [None: use the given width]. Family options: gat heads [4]. Family defaults:
-ggnn activation "identity" (its GRU is non-linear), sign jk "cat" (SIGN's concatenation).
+Options shared by every family (defaults in brackets): preset ["none"; or "alon-yahav":
+the published setup's options, models.presets, which the other given options override],
+residual [False], norm ["none"; one of none, batch, layer, pair, node], norm_position
+["after_conv"; or "after_residual", models.block], pairnorm_scale [1.0], dropout [0.0],
+activation ["relu"], jk ["none"; none, cat, max], pool ["sum"; graph-level readout, sum or
+mean], fully_adjacent_last [False], self_loops [True for gcn, gat, mixhop, sign; False
+otherwise], output_bias [True], param_budget [None: use the given width]. Family options:
+gat heads [4]; gin mlp_batchnorm [False]; gcn degree_norm ["out-in"; or "in-in"]. Family
+defaults: ggnn activation "identity" (its GRU is non-linear), sign jk "cat" (SIGN's
+concatenation).
 Widths: gat's must be a multiple of heads, mixhop's at least 3 (one column per power).
 Receptive field per layer: one hop, except mixhop (two: A_hat^2); sign's depth is its
 number of hops K. What theory needs of a family (hops per layer, degrees, message passing)
@@ -20,16 +24,17 @@ from typing import Any, Callable
 import numpy as np
 from torch import nn
 
-from depthlab.models.block import ACTIVATIONS
+from depthlab.models.block import ACTIVATIONS, NORM_POSITIONS
 from depthlab.models.budget import count_parameters, width_for_budget
 from depthlab.models.depth_model import DepthModel
 from depthlab.models.facts import FAMILY_FACTS, ModelFacts, facts_of
 from depthlab.models.gat import GATLayer
-from depthlab.models.gcn import GCNLayer
+from depthlab.models.gcn import DEGREE_NORMS, GCNLayer
 from depthlab.models.ggnn import GGNNLayer
 from depthlab.models.gin import GINLayer
 from depthlab.models.mixhop import MixHopLayer
 from depthlab.models.norms import NORMS
+from depthlab.models.presets import MODEL_PRESETS, preset_options
 from depthlab.models.readout import JK_MODES, POOLS
 from depthlab.models.sage import SAGELayer
 from depthlab.models.sign import HopProjection, SignModel
@@ -39,6 +44,8 @@ from depthlab.tasks.params import Param
 COMMON_OPTIONS = (
     Param("residual", "bool", False, "add each layer's input to its output"),
     Param("norm", "str", "none", "normalisation after each convolution", choices=NORMS),
+    Param("norm_position", "str", "after_conv", "normalise after the conv, or after the "
+          "residual sum (conv -> act -> +x -> norm)", choices=NORM_POSITIONS),
     Param("pairnorm_scale", "float", 1.0, "PairNorm's s (root mean squared row norm)", low=1e-6),
     Param("dropout", "float", 0.0, "dropout probability after each layer", low=0.0, high=0.95),
     Param("activation", "str", "relu", "non-linearity after each layer", choices=tuple(ACTIVATIONS)),
@@ -46,8 +53,11 @@ COMMON_OPTIONS = (
     Param("pool", "str", "sum", "graph-level readout over a graph's nodes", choices=POOLS),
     Param("fully_adjacent_last", "bool", False, "last layer links every node to the target(s)"),
     Param("self_loops", "bool", False, "add one self-loop per node to the message graph"),
+    Param("output_bias", "bool", True, "the output layer has a bias"),
     Param("param_budget", "int", None, "pick the width whose parameter count is nearest this",
           low=1),
+    Param("preset", "str", "none", "a published setup's options (given options override)",
+          choices=MODEL_PRESETS),
 )
 
 
@@ -84,9 +94,14 @@ class Family:
 
 _FAMILIES = {f.name: f for f in (
     Family("gcn", "GraphConv, symmetric degree normalisation (Kipf & Welling)",
-           lambda width, o: GCNLayer(width), defaults={"self_loops": True}),
+           lambda width, o: GCNLayer(width, o["degree_norm"]), defaults={"self_loops": True},
+           params=(Param("degree_norm", "str", "out-in", "edge weights 1/sqrt(d_out(u) "
+                         "d_in(v)) (DGL) or 1/sqrt(d_in(u) d_in(v)) (PyG)",
+                         choices=DEGREE_NORMS),)),
     Family("gin", "GINConv, sum aggregation and a 2-layer MLP (GIN-0)",
-           lambda width, o: GINLayer(width)),
+           lambda width, o: GINLayer(width, o["mlp_batchnorm"]),
+           params=(Param("mlp_batchnorm", "bool", False, "BatchNorm and ReLU after both "
+                         "MLP layers (Alon & Yahav's GIN)"),)),
     Family("gat", "GATConv, multi-head attention, heads concatenated",
            lambda width, o: GATLayer(width, o["heads"]), defaults={"self_loops": True},
            params=(Param("heads", "int", 4, "attention heads (width must be a multiple)",
@@ -132,6 +147,8 @@ def resolve_model_options(name: str, **options: Any) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown option(s) {', '.join(unknown)} for model {name!r}; "
                          f"its options are: {', '.join(known)}")
+    preset = known["preset"].check(options.get("preset", "none"))
+    options = {**preset_options(preset, name), **options}
     resolved = {p.name: p.check(options.get(p.name, p.default)) for p in params}
     if name == "sign" and resolved["residual"]:
         raise ValueError("residual=True is invalid for model 'sign': its hops are not "

@@ -1,24 +1,45 @@
 """`train(dataset, model_config, train_config, seed) -> TrainedRun`.
 
-Train config keys (all optional; defaults in brackets):
-    epochs [100]          maximum number of epochs
+Train config keys (all optional; defaults in brackets, then the "alon-yahav" defaults from
+models.presets.protocol_defaults, which depend on the model family and the task radius):
+    epochs [100; 50,000]  maximum number of passes over the train split (the budget)
     lr [1e-3]             Adam learning rate
-    batch_size [64]       training examples per step (each epoch reshuffles)
+    batch_size [64; 64 at r <= 3, 1024 at r = 4-6, ...] training examples per batch
+    accum_steps [1; 2-4 at r >= 7 for some families] batches per optimiser step (gradients
+                          of the batch means, divided by accum_steps, are summed)
     eval_batch_size [1024] examples per batch when measuring metrics
     weight_decay [0.0]    Adam weight decay
-    protocol ["plain"]    "plain": run to ``epochs``; "reference": Alon & Yahav's rule on
-                          train accuracy (or -MSE): halve lr after ``patience`` epochs
-                          without gain, stop after 2 x ``patience``, stop at 100% train
-                          accuracy (models.protocol.ReferenceSchedule)
-    patience [20]         P above, and the early-stopping patience on validation
+    protocol ["plain"]    "plain": run to ``epochs``; "reference": halve lr after
+                          ``patience`` epochs without gain in train accuracy (or -MSE),
+                          stop after 2 x ``patience`` or at 100% (ReferenceSchedule);
+                          "alon-yahav": the published rule over evaluation blocks
+                          (AlonYahavSchedule), see below
+    patience [20]         epochs (blocks for alon-yahav) without gain before stopping; the
+                          early-stopping patience on validation for plain and reference
+    eval_every [1; 100, 1000 at r = 2] alon-yahav: training passes per evaluation block
+    lr_patience [10]      alon-yahav: blocks without gain above threshold before the lr is
+                          multiplied by ``lr_factor`` [0.5]
+    threshold [1e-4]      alon-yahav: least gain in the train score that counts
     threads [1]           torch/DGL threads for this run (workers x threads <= cores)
 
-Every epoch, after the training steps, train accuracy (or MSE) is measured in eval mode on
-the whole train split, and on the validation split if there is one. The selected model is
-the one of the epoch with the best validation score where the split has one (and training
-stops once it has not improved for ``patience`` epochs), else the best train score;
-``best_epoch`` names it, and the returned model and record's metrics are that epoch's
-(``best_epoch`` 0, the initial weights, if no epoch scored better than -inf, e.g. all NaN).
+plain and reference: every epoch is one shuffled pass; after it, train accuracy (or MSE) is
+measured in eval mode on the whole train split, and on the val and test splits. The selected
+model is that of the epoch with the best validation score where the split has one (training
+stops once it has not improved for ``patience`` epochs), else the best train score.
+
+alon-yahav: each block trains on ``eval_every`` copies of the train split shuffled as one
+stream; the block's train accuracy (or MSE) is accumulated from those training steps
+themselves (train mode, no extra pass); val and test are measured once per block. The
+selected model is that of the block whose train score last improved by more than
+``threshold``. Blocks run while ``(block * eval_every) <= epochs``.
+
+The record's ``stop_reason`` says why training ended: "fitted" (100% train accuracy),
+"plateau" (patience ran out on the train score), "val_plateau" (on validation), or "cap"
+(the ``epochs`` budget ran out: the run was cut short). Its ``curve`` has one row per epoch
+(block): epoch (passes so far), [block,] loss, lr (in use during it), train/val/test
+metrics. ``best_epoch`` names the selected epoch (passes at the end of the selected block;
+0, the initial weights, if nothing scored better than -inf), and the record's metrics are
+those of the selected model measured in eval mode on whole splits.
 Same dataset, configs and seed give the same record (CPU; up to float tolerance):
 torch draws come from a generator seeded with ``seed`` inside models.run_scope, and the
 shuffling from ``numpy.random.default_rng(seed)``.
@@ -27,6 +48,7 @@ from __future__ import annotations
 
 import copy
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,7 +57,8 @@ from torch.nn import functional as F
 
 from depthlab.models.budget import count_parameters
 from depthlab.models.evaluate import evaluate
-from depthlab.models.protocol import HALVE, STOP, Plateau, ReferenceSchedule
+from depthlab.models.presets import ALON_YAHAV, protocol_defaults
+from depthlab.models.protocol import HALVE, STOP, AlonYahavSchedule, Plateau, ReferenceSchedule
 from depthlab.models.record import RunRecord, TrainedRun, versions
 from depthlab.models.registry import make_model, resolve_model_options
 from depthlab.models.run_scope import run_scope
@@ -44,27 +67,47 @@ from depthlab.tasks.dataset import TaskDataset
 from depthlab.tasks.dgl_view import example_batch
 from depthlab.tasks.params import Param
 
+PROTOCOLS = ("plain", "reference", ALON_YAHAV)
 TRAIN_OPTIONS = (
-    Param("epochs", "int", 100, "maximum number of epochs", low=1),
+    Param("epochs", "int", 100, "maximum number of passes over the train split", low=1),
     Param("lr", "float", 1e-3, "Adam learning rate", low=1e-12),
-    Param("batch_size", "int", 64, "training examples per step", low=1),
+    Param("batch_size", "int", 64, "training examples per batch", low=1),
+    Param("accum_steps", "int", 1, "batches per optimiser step (gradient accumulation)", low=1),
     Param("eval_batch_size", "int", 1024, "examples per batch when measuring", low=1),
     Param("weight_decay", "float", 0.0, "Adam weight decay", low=0.0),
-    Param("protocol", "str", "plain", "stopping rule", choices=("plain", "reference")),
-    Param("patience", "int", 20, "epochs without gain before halving / stopping", low=1),
+    Param("protocol", "str", "plain", "stopping rule", choices=PROTOCOLS),
+    Param("patience", "int", 20, "epochs (blocks) without gain before stopping", low=1),
+    Param("eval_every", "int", 1, "alon-yahav: training passes per evaluation block", low=1),
+    Param("lr_patience", "int", 10, "alon-yahav: blocks without gain before the lr drops",
+          low=0),
+    Param("lr_factor", "float", 0.5, "alon-yahav: lr multiplier on a plateau", low=1e-6,
+          high=1.0),
+    Param("threshold", "float", 1e-4, "alon-yahav: least train-score gain that counts",
+          low=0.0),
     Param("threads", "int", 1, "torch and DGL threads for the run", low=1),
 )
 MODEL_KEYS = ("name", "depth", "width")
+STOP_REASONS = ("fitted", "plateau", "val_plateau", "cap")
 
 
-def resolve_train_config(config: dict[str, Any]) -> dict[str, Any]:
-    """Every train option, checked, defaults filled; ``ValueError`` names a bad key or value."""
+def resolve_train_config(config: dict[str, Any], family: str | None = None,
+                         radius: int | None = None) -> dict[str, Any]:
+    """Every train option, checked, defaults filled (the protocol's own defaults for model
+    ``family`` at task radius ``radius`` where it has them: models.presets); ``ValueError``
+    names a bad key or value."""
     known = {p.name: p for p in TRAIN_OPTIONS}
     unknown = sorted(set(config) - set(known))
     if unknown:
         raise ValueError(f"unknown train option(s) {', '.join(unknown)}; the options are: "
                          f"{', '.join(known)}")
-    return {p.name: p.check(config.get(p.name, p.default)) for p in TRAIN_OPTIONS}
+    protocol = known["protocol"].check(config.get("protocol", known["protocol"].default))
+    defaults = {p.name: p.default for p in TRAIN_OPTIONS}
+    defaults.update(protocol_defaults(protocol, family, radius))
+    resolved = {p.name: p.check(config.get(p.name, defaults[p.name])) for p in TRAIN_OPTIONS}
+    if resolved["eval_every"] > resolved["epochs"]:
+        raise ValueError(f"eval_every={resolved['eval_every']} is invalid with "
+                         f"epochs={resolved['epochs']}: a block must fit in the budget")
+    return resolved
 
 
 def resolve_model_config(config: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +126,16 @@ def _score(metric: float, regression: bool) -> float:
     return -metric if regression else metric
 
 
+@dataclass
+class _Fit:
+    """How a training loop ended: its curve, the selected epoch and weights, why it stopped."""
+
+    curve: list[dict[str, Any]]
+    best_epoch: int
+    best_state: dict[str, torch.Tensor]
+    stop_reason: str
+
+
 def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict[str, Any],
           seed: int) -> TrainedRun:
     """Train a model on ``dataset``'s train split; see the module docstring.
@@ -90,14 +143,12 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
     Raises ``ValueError`` for bad configs or a dataset without training examples.
     """
     started = time.perf_counter()
-    tc = resolve_train_config(train_config)
     mc = resolve_model_config(model_config)
+    tc = resolve_train_config(train_config, mc["name"], dataset.required_radius)
     splits = {s: dataset.split_indices(s) for s in ("train", "val", "test")}
     if len(splits["train"]) == 0:
         raise ValueError(f"dataset {dataset.name!r} has no training examples")
     regression = dataset.is_regression
-    has_val = len(splits["val"]) > 0
-    metric = "mse" if regression else "acc"
     with run_scope(int(seed), tc["threads"]):
         options = {k: v for k, v in mc.items() if k not in MODEL_KEYS}
         model = make_model(mc["name"], TaskInfo.from_dataset(dataset), mc["depth"], mc["width"],
@@ -105,58 +156,123 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
         optimizer = torch.optim.Adam(model.parameters(), lr=tc["lr"],
                                      weight_decay=tc["weight_decay"])
         shuffler = np.random.default_rng(int(seed))
-        schedule = ReferenceSchedule(tc["patience"], None if regression else 1.0)
-        selection = Plateau()
-        best_epoch, best_state, curve = 0, copy.deepcopy(model.state_dict()), []
-        for epoch in range(1, tc["epochs"] + 1):
-            loss = _train_epoch(model, optimizer, dataset, shuffler.permutation(splits["train"]),
-                                tc["batch_size"], regression)
-            row = {"epoch": epoch, "loss": loss, "lr": optimizer.param_groups[0]["lr"],
-                   f"train_{metric}": evaluate(model, dataset, splits["train"], tc["eval_batch_size"])}
-            if has_val:
-                row[f"val_{metric}"] = evaluate(model, dataset, splits["val"], tc["eval_batch_size"])
-            curve.append(row)
-            train_score = _score(row[f"train_{metric}"], regression)
-            chosen = _score(row[f"val_{metric}"], regression) if has_val else train_score
-            if selection.update(chosen):
-                best_epoch, best_state = epoch, copy.deepcopy(model.state_dict())
-            if has_val and selection.stale >= tc["patience"]:
-                break
-            if tc["protocol"] == "reference":
-                action = schedule.update(train_score)
-                if action == STOP:
-                    break
-                if action == HALVE:
-                    for group in optimizer.param_groups:
-                        group["lr"] /= 2
-        model.load_state_dict(best_state)
+        fit = _fit_blocks if tc["protocol"] == ALON_YAHAV else _fit_epochs
+        outcome = fit(model, optimizer, dataset, splits, tc, shuffler)
+        model.load_state_dict(outcome.best_state)
         model.eval()
         results = {s: evaluate(model, dataset, idx, tc["eval_batch_size"]) for s, idx in splits.items()}
+    last = outcome.curve[-1]["epoch"] if outcome.curve else 0
     record = RunRecord(
         **{f"{s}_acc": (None if regression else results[s]) for s in splits},
         **{f"{s}_mse": (results[s] if regression else None) for s in splits},
         n_train=len(splits["train"]), n_val=len(splits["val"]), n_test=len(splits["test"]),
-        best_epoch=best_epoch, epochs=len(curve), curve=curve,
-        wall_seconds=time.perf_counter() - started, num_params=count_parameters(model),
-        width=model.width, seed=int(seed), model_config=mc, train_config=tc, versions=versions(),
+        best_epoch=outcome.best_epoch, epochs=last, stop_reason=outcome.stop_reason,
+        curve=outcome.curve, wall_seconds=time.perf_counter() - started,
+        num_params=count_parameters(model), width=model.width, seed=int(seed), model_config=mc,
+        train_config=tc, versions=versions(),
     )
     return TrainedRun(record, model)
 
 
-def _train_epoch(model, optimizer, dataset: TaskDataset, order: np.ndarray, batch_size: int,
-                 regression: bool) -> float:
-    """One pass over ``order`` in steps of ``batch_size``; the mean training loss."""
+def _fit_epochs(model, optimizer, dataset: TaskDataset, splits: dict[str, np.ndarray],
+                tc: dict[str, Any], shuffler: np.random.Generator) -> _Fit:
+    """The plain and reference protocols: one pass per epoch, then metrics measured in eval
+    mode on the whole train, val and test splits (module docstring)."""
+    regression = dataset.is_regression
+    metric = "mse" if regression else "acc"
+    has_val = len(splits["val"]) > 0
+    schedule = ReferenceSchedule(tc["patience"], None if regression else 1.0)
+    selection = Plateau()
+    best_epoch, best_state, curve = 0, copy.deepcopy(model.state_dict()), []
+    for epoch in range(1, tc["epochs"] + 1):
+        lr = optimizer.param_groups[0]["lr"]
+        loss, _ = _train_pass(model, optimizer, dataset, shuffler.permutation(splits["train"]),
+                              tc["batch_size"], tc["accum_steps"], regression)
+        row = {"epoch": epoch, "loss": loss, "lr": lr}
+        row.update(_split_metrics(model, dataset, splits, tc["eval_batch_size"], metric,
+                                  ("train", "val", "test")))
+        curve.append(row)
+        train_score = _score(row[f"train_{metric}"], regression)
+        chosen = _score(row[f"val_{metric}"], regression) if has_val else train_score
+        if selection.update(chosen):
+            best_epoch, best_state = epoch, copy.deepcopy(model.state_dict())
+        if has_val and selection.stale >= tc["patience"]:
+            return _Fit(curve, best_epoch, best_state, "val_plateau")
+        if tc["protocol"] == "reference":
+            action = schedule.update(train_score)
+            if action == STOP:
+                fitted = schedule.target is not None and train_score >= schedule.target
+                return _Fit(curve, best_epoch, best_state, "fitted" if fitted else "plateau")
+            if action == HALVE:
+                _scale_lr(optimizer, 0.5)
+    return _Fit(curve, best_epoch, best_state, "cap")
+
+
+def _fit_blocks(model, optimizer, dataset: TaskDataset, splits: dict[str, np.ndarray],
+                tc: dict[str, Any], shuffler: np.random.Generator) -> _Fit:
+    """The alon-yahav protocol: evaluation blocks of ``eval_every`` passes shuffled as one
+    stream, train score from the training steps, val/test once per block."""
+    regression = dataset.is_regression
+    metric = "mse" if regression else "acc"
+    schedule = AlonYahavSchedule(tc["patience"], tc["lr_patience"], tc["threshold"],
+                                 None if regression else 1.0)
+    stream = np.tile(splits["train"], tc["eval_every"])
+    best_epoch, best_state, curve = 0, copy.deepcopy(model.state_dict()), []
+    for block in range(1, tc["epochs"] // tc["eval_every"] + 1):
+        epoch = block * tc["eval_every"]
+        lr = optimizer.param_groups[0]["lr"]
+        loss, train_metric = _train_pass(model, optimizer, dataset, shuffler.permutation(stream),
+                                         tc["batch_size"], tc["accum_steps"], regression)
+        row = {"epoch": epoch, "block": block, "loss": loss, "lr": lr,
+               f"train_{metric}": train_metric}
+        row.update(_split_metrics(model, dataset, splits, tc["eval_batch_size"], metric,
+                                  ("val", "test")))
+        curve.append(row)
+        decision = schedule.update(_score(train_metric, regression))
+        if decision.improved:
+            best_epoch, best_state = epoch, copy.deepcopy(model.state_dict())
+        if decision.stop is not None:
+            return _Fit(curve, best_epoch, best_state, decision.stop)
+        if decision.halve:
+            _scale_lr(optimizer, tc["lr_factor"])
+    return _Fit(curve, best_epoch, best_state, "cap")
+
+
+def _split_metrics(model, dataset: TaskDataset, splits: dict[str, np.ndarray],
+                   batch_size: int, metric: str, names: tuple[str, ...]) -> dict[str, float]:
+    """``{"<split>_<metric>": value}`` in eval mode for the non-empty splits of ``names``."""
+    return {f"{name}_{metric}": evaluate(model, dataset, splits[name], batch_size)
+            for name in names if len(splits[name])}
+
+
+def _scale_lr(optimizer, factor: float) -> None:
+    for group in optimizer.param_groups:
+        group["lr"] *= factor
+
+
+def _train_pass(model, optimizer, dataset: TaskDataset, order: np.ndarray, batch_size: int,
+                accum_steps: int, regression: bool) -> tuple[float, float]:
+    """Train on ``order`` in batches of ``batch_size``, one optimiser step per
+    ``accum_steps`` batches (a trailing incomplete group's gradients are dropped, as in
+    the published code). Returns the mean training loss and the training metric over the
+    steps (accuracy, or MSE for regression), both in train mode."""
     model.train()
-    total = 0.0
-    for start in range(0, len(order), batch_size):
+    optimizer.zero_grad()
+    loss_sum, metric_sum = 0.0, 0.0
+    for i, start in enumerate(range(0, len(order), batch_size)):
         batch = example_batch(dataset, order[start:start + batch_size])
         out = model(batch)
         if regression:
-            loss = F.mse_loss(out[:, 0], batch.labels.float())
+            errors = (out[:, 0] - batch.labels.float()) ** 2
+            loss = errors.mean()
+            metric_sum += float(errors.detach().sum())
         else:
             loss = F.cross_entropy(out, batch.labels)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        total += float(loss) * len(batch.labels)
-    return total / len(order)
+            metric_sum += float((out.detach().argmax(dim=1) == batch.labels).sum())
+        loss_sum += float(loss) * len(batch.labels)
+        (loss / accum_steps).backward()
+        if (i + 1) % accum_steps == 0:
+            optimizer.step()
+            optimizer.zero_grad()
+    optimizer.zero_grad()
+    return loss_sum / len(order), metric_sum / len(order)

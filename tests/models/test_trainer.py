@@ -42,7 +42,7 @@ def test_record_contract_for_classification_with_validation(toy):
     assert all(v is not None for v in (rec.train_acc, rec.val_acc, rec.test_acc))
     assert rec.train_mse is None and rec.test_mse is None
     assert rec.epochs == len(rec.curve) and 1 <= rec.best_epoch <= rec.epochs
-    assert set(rec.curve[0]) == {"epoch", "loss", "lr", "train_acc", "val_acc"}
+    assert set(rec.curve[0]) == {"epoch", "loss", "lr", "train_acc", "val_acc", "test_acc"}
     best_val = max(row["val_acc"] for row in rec.curve)
     assert rec.curve[rec.best_epoch - 1]["val_acc"] == best_val == rec.val_acc
     assert rec.curve[rec.best_epoch - 1]["train_acc"] == rec.train_acc
@@ -60,7 +60,7 @@ def test_regression_records_mse_and_early_stops_on_validation(toy):
     rec = train(ds, {"name": "sage", "depth": 1, "width": 8}, cfg, seed=1).record
     assert rec.train_acc is None and rec.val_acc is None and rec.test_acc is None
     assert min(rec.train_mse, rec.val_mse, rec.test_mse) >= 0
-    assert set(rec.curve[0]) == {"epoch", "loss", "lr", "train_mse", "val_mse"}
+    assert set(rec.curve[0]) == {"epoch", "loss", "lr", "train_mse", "val_mse", "test_mse"}
     assert rec.val_mse == min(row["val_mse"] for row in rec.curve)
     if rec.epochs < 60:
         assert rec.epochs == rec.best_epoch + 2
