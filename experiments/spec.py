@@ -175,6 +175,7 @@ def expand(spec: SweepSpec) -> list[Run]:
             for train in train_grid:
                 train_config = _resolved_train(train, models, model_config["name"],
                                                dataset.required_radius)
+                _check_train_examples(dataset, task_config, train_config)
                 cost = _estimate_seconds(dataset, model_config, train_config)
                 for seed in spec.seeds:
                     config = {"task": task_config, "model": model_config,
@@ -245,12 +246,23 @@ def _resolved_train(train: dict[str, Any], models, family: str, radius: int) -> 
     return {k: v for k, v in resolved.items() if k != "threads"}
 
 
+def _check_train_examples(dataset, task_config: dict[str, Any], train_config: dict[str, Any]) -> None:
+    """``ValueError`` when ``train_examples`` exceeds the task's train split."""
+    wanted, available = train_config.get("train_examples"), len(dataset.split_indices("train"))
+    if wanted is not None and wanted > available:
+        raise ValueError(f"[train] train_examples={wanted} is invalid for task "
+                         f"{task_config['name']} {json.dumps(task_config['params'], sort_keys=True)}: "
+                         f"its train split has {available} examples; expected 1..{available}")
+
+
 def _estimate_seconds(dataset, model_config: dict[str, Any], train_config: dict[str, Any]) -> float:
     """Plain and reference: ``epochs`` epochs, each a training pass and an evaluation of
     every split. alon-yahav: ``patience`` + 10 blocks (a typical run that does not fit at
     once; capped by the budget), each ``eval_every`` training passes and one evaluation of
     val and test."""
-    steps = -(-len(dataset.split_indices("train")) // train_config["batch_size"])
+    examples = len(dataset.split_indices("train"))
+    examples = min(examples, train_config.get("train_examples") or examples)
+    steps = -(-examples // train_config["batch_size"])
     scale = max(1.0, float(model_config["width"] or 32) / 32)
     step_cost = steps * STEP_LAYER_SECONDS
     if train_config["protocol"] == "alon-yahav":

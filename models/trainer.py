@@ -21,6 +21,9 @@ models.presets.protocol_defaults, which depend on the model family and the task 
                           multiplied by ``lr_factor`` [0.5]
     threshold [1e-4]      alon-yahav: least gain in the train score that counts
     threads [1]           torch/DGL threads for this run (workers x threads <= cores)
+    train_examples [None] train on this many examples of the train split (a subset drawn
+                          by models.train_subset from ``seed``; nested across sizes); None:
+                          all of it. More than the split holds raises ``ValueError``
 
 plain and reference: every epoch is one shuffled pass; after it, train accuracy (or MSE) is
 measured in eval mode on the whole train split, and on the val and test splits. The selected
@@ -63,6 +66,7 @@ from depthlab.models.record import RunRecord, TrainedRun, versions
 from depthlab.models.registry import make_model, resolve_model_options
 from depthlab.models.run_scope import run_scope
 from depthlab.models.task_info import TaskInfo
+from depthlab.models.train_subset import train_subset
 from depthlab.tasks.dataset import TaskDataset
 from depthlab.tasks.dgl_view import example_batch
 from depthlab.tasks.params import Param
@@ -85,6 +89,8 @@ TRAIN_OPTIONS = (
     Param("threshold", "float", 1e-4, "alon-yahav: least train-score gain that counts",
           low=0.0),
     Param("threads", "int", 1, "torch and DGL threads for the run", low=1),
+    Param("train_examples", "int", None, "train on a seeded subset of this many examples",
+          low=1),
 )
 MODEL_KEYS = ("name", "depth", "width")
 STOP_REASONS = ("fitted", "plateau", "val_plateau", "cap")
@@ -146,6 +152,7 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
     mc = resolve_model_config(model_config)
     tc = resolve_train_config(train_config, mc["name"], dataset.required_radius)
     splits = {s: dataset.split_indices(s) for s in ("train", "val", "test")}
+    splits["train"] = train_subset(splits["train"], tc["train_examples"], seed)
     if len(splits["train"]) == 0:
         raise ValueError(f"dataset {dataset.name!r} has no training examples")
     regression = dataset.is_regression

@@ -75,6 +75,8 @@ def test_expand_resolves_relative_depths_defaults_and_duplicates(tmp_path):
     (('depth = ["r", 3]', 'depth = ["r", "r-3"]'), "depth='r-3' at radius 2 is -1"),
     (("seeds = [0, 1]", "seeds = [-1]"), "seeds"),
     (("[train]", "[train"), "not valid TOML"),
+    (("epochs = 2", "epochs = 2\ntrain_examples = 100000"),
+     r"train_examples=100000 is invalid for task tree-neighbors-match .*train split has"),
 ])
 def test_bad_specs_fail_before_running_with_choices(tmp_path, edit, match):
     with pytest.raises(ValueError, match=match):
