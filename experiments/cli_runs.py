@@ -45,6 +45,8 @@ def add_commands(subparsers) -> None:
     report.add_argument("--output", type=Path, help="write the table here instead of stdout")
     report.add_argument("--plot", type=Path, help="write the curves figure (.png or .svg)")
     report.add_argument("--heatmap", type=Path, help="write the depth x radius heatmap (.png or .svg)")
+    report.add_argument("--log-x", action="store_true",
+                        help="logarithmic x axis in --plot (learning curves: --x n_train --by depth)")
     report.set_defaults(func=_report)
 
     train = subparsers.add_parser(
@@ -145,7 +147,7 @@ def _report(args: argparse.Namespace) -> int:
     else:
         print(text, end="" if text.endswith("\n") else "\n")
     if args.plot is not None:
-        _echo(f"wrote {plot_curves(frame, args.plot, x=args.x, y=ys, by=by)}")
+        _echo(f"wrote {plot_curves(frame, args.plot, x=args.x, y=ys, by=by, log_x=args.log_x)}")
     if args.heatmap is not None:
         _echo(f"wrote {plot_heatmap(frame, args.heatmap, y=ys, by=by)}")
     return 0

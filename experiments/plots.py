@@ -26,10 +26,12 @@ LEGEND_INCHES = 1.8
 
 
 def plot_curves(frame: pd.DataFrame, path: str | Path, x: str = "radius",
-                y: str | Sequence[str] = "test_acc", by: str | Sequence[str] = ("model",)) -> Path:
+                y: str | Sequence[str] = "test_acc", by: str | Sequence[str] = ("model",),
+                log_x: bool = False) -> Path:
     """Write the ``y``-vs-``x`` figure of ``frame`` (a results frame) to ``path``: one
     panel per metric and task. Against the radius, depths are labelled relative to it
-    ("r-1", "r+1") when that names fewer curves than absolute depths."""
+    ("r-1", "r+1") when that names fewer curves than absolute depths. ``log_x``: a
+    logarithmic x axis (learning curves: ``x="n_train"``, ``by="depth"``)."""
     path = _figure_path(path)
     ys, by = names(y), names(by)
     if x == "radius" and "depth" not in by:
@@ -53,7 +55,10 @@ def plot_curves(frame: pd.DataFrame, path: str | Path, x: str = "radius",
                     label="chance")
             ax.set_ylim(-0.02, 1.02)
         ax.set_title(task)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if log_x:
+            ax.set_xscale("log")
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(x)
         ax.set_ylabel(f"{metric} (mean ± std over seeds)")
         ax.grid(alpha=0.3)

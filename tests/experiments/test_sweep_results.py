@@ -100,6 +100,8 @@ def test_plots_write_png_and_svg(tmp_path):
     svg = plot_heatmap(frame, tmp_path / "h.svg", y="test_acc")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in svg.read_bytes()[:500]
+    learning = plot_curves(frame, tmp_path / "l.svg", x="n_train", by="depth", log_x=True)
+    assert b"<svg" in learning.read_bytes()[:500]
     with pytest.raises(ValueError, match="unsupported suffix '.jpg'"):
         plot_curves(frame, tmp_path / "c.jpg")
 
