@@ -7,7 +7,8 @@ Shapes (N nodes in the batch, B examples, d = width, C = num_outputs):
     forward(batch)                        -> (B, C) logits, or (B, 1) regression outputs
 
 ``options`` (resolved by models.registry) used here: residual, norm, norm_position,
-pairnorm_scale, dropout, activation, jk, pool, fully_adjacent_last, self_loops, output_bias.
+pairnorm_scale, dropout, activation, jk, pool, fully_adjacent_last, fully_adjacent_all,
+self_loops, output_bias.
 
 Message graphs: layer l aggregates over the example graph, with one self-loop per node when
 ``self_loops`` is set (gcn, gat, mixhop, sign). With ``fully_adjacent_last`` the last layer
@@ -15,7 +16,9 @@ instead uses models.adjacency.fully_adjacent: for node-level tasks every node of
 gains an edge to each target node of that graph, read from ``graph.ndata["target"]``
 (bool (N,); ``forward`` sets it from the batch's readout, and ``TaskDataset[i]`` graphs
 carry it); for graph-level tasks, or a graph without ``ndata["target"]``, every member
-graph becomes all-to-all (with self-loops), Alon & Yahav's original layer.
+graph becomes all-to-all (with self-loops), Alon & Yahav's original layer. With
+``fully_adjacent_all`` every layer uses that fully-adjacent graph (the input edges plus
+the edges to the targets), so one layer reads any node of the target's graph.
 
 Depth 0 is allowed (no message passing: the head reads h^(0)); it raises ``ValueError``
 with ``fully_adjacent_last``, which needs a last layer.
@@ -74,13 +77,16 @@ class DepthModel(nn.Module):
 
     def message_graphs(self, graph: "dgl.DGLGraph") -> list["dgl.DGLGraph"]:
         """The graph each of the ``depth`` layers aggregates over (module docstring)."""
-        base = with_self_loops(graph) if self.options["self_loops"] else graph
+        if self.options["fully_adjacent_all"]:
+            return [self._with_loops(fully_adjacent(graph, self._targets(graph)))] * self.depth
+        base = self._with_loops(graph)
         if not self.options["fully_adjacent_last"]:
             return [base] * self.depth
-        last = fully_adjacent(graph, self._targets(graph))
-        if self.options["self_loops"]:
-            last = with_self_loops(last)
+        last = self._with_loops(fully_adjacent(graph, self._targets(graph)))
         return [base] * (self.depth - 1) + [last]
+
+    def _with_loops(self, graph: "dgl.DGLGraph") -> "dgl.DGLGraph":
+        return with_self_loops(graph) if self.options["self_loops"] else graph
 
     def _targets(self, graph: "dgl.DGLGraph") -> torch.Tensor | None:
         """Target node ids of a node-level graph; None (every node) otherwise."""

@@ -52,6 +52,7 @@ FAMILY_FACTS: dict[str, ModelFacts] = {
     "sage": _ONE_HOP,
     "sign": _ONE_HOP_DEGREE_WEIGHTED,
     "mixhop": ModelFacts(hops_per_layer=2, sees_degrees=True, message_passing=True),
+    "graphormer": ModelFacts(hops_per_layer=None, sees_degrees=True, message_passing=False),
 }
 
 

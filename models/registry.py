@@ -5,16 +5,20 @@ the published setup's options, models.presets, which the other given options ove
 residual [False], norm ["none"; one of none, batch, layer, pair, node], norm_position
 ["after_conv"; or "after_residual", models.block], pairnorm_scale [1.0], dropout [0.0],
 activation ["relu"], jk ["none"; none, cat, max], pool ["sum"; graph-level readout, sum or
-mean], fully_adjacent_last [False], self_loops [True for gcn, gat, mixhop, sign; False
-otherwise], output_bias [True], param_budget [None: use the given width]. Family options:
-gat heads [4]; gin mlp_batchnorm [False]; gcn degree_norm ["out-in"; or "in-in"]. Family
-defaults: ggnn activation "identity" (its GRU is non-linear), sign jk "cat" (SIGN's
-concatenation).
-Widths: gat's must be a multiple of heads, mixhop's at least 3 (one column per power).
-Receptive field per layer: one hop, except mixhop (two: A_hat^2); sign's depth is its
-number of hops K. What theory needs of a family (hops per layer, degrees, message passing)
-is declared in ``models.facts`` (torch- and DGL-free, so that results tables and theory
-read it cheaply); this module refuses to load with a registered family left undeclared.
+mean], fully_adjacent_last [False], fully_adjacent_all [False; every layer's graph gains the
+fully-adjacent edges, see models.depth_model], self_loops [True for gcn, gat, mixhop, sign;
+False otherwise], output_bias [True], param_budget [None: use the given width]. Family
+options: gat and graphormer heads [4]; graphormer max_distance [8], max_degree [16]; gin
+mlp_batchnorm [False]; gcn degree_norm ["out-in"; or "in-in"]. Family defaults: ggnn and
+graphormer activation "identity" (a GRU / a transformer layer is non-linear), sign jk "cat"
+(SIGN's concatenation). Widths: gat's and graphormer's must be a multiple of heads, mixhop's
+at least 3 (one column per power). Options a family cannot change (sign: residual;
+graphormer: the fully-adjacent options) raise ``ValueError`` when set.
+Receptive field per layer: one hop, except mixhop (two: A_hat^2), graphormer (the whole
+graph) and any layer made fully adjacent; sign's depth is its number of hops K. What theory
+needs of a family (hops per layer, degrees, message passing) is declared in
+``models.facts`` (torch- and DGL-free, so that results tables and theory read it cheaply);
+this module refuses to load with a registered family left undeclared.
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from depthlab.models.gat import GATLayer
 from depthlab.models.gcn import DEGREE_NORMS, GCNLayer
 from depthlab.models.ggnn import GGNNLayer
 from depthlab.models.gin import GINLayer
+from depthlab.models.graphormer import GraphormerConv, GraphormerModel
 from depthlab.models.mixhop import MixHopLayer
 from depthlab.models.norms import NORMS
 from depthlab.models.presets import MODEL_PRESETS, preset_options
@@ -52,6 +57,7 @@ COMMON_OPTIONS = (
     Param("jk", "str", "none", "jumping knowledge over the layers' states", choices=JK_MODES),
     Param("pool", "str", "sum", "graph-level readout over a graph's nodes", choices=POOLS),
     Param("fully_adjacent_last", "bool", False, "last layer links every node to the target(s)"),
+    Param("fully_adjacent_all", "bool", False, "every layer links every node to the target(s)"),
     Param("self_loops", "bool", False, "add one self-loop per node to the message graph"),
     Param("output_bias", "bool", True, "the output layer has a bias"),
     Param("param_budget", "int", None, "pick the width whose parameter count is nearest this",
@@ -68,7 +74,8 @@ class Family:
     ``layer(width, options)`` builds one conv module; ``params`` are the family's own
     options; ``defaults`` override the common defaults; ``width_step(options)`` is the
     granularity widths must respect (gat: the number of heads); ``min_width`` the least
-    width (mixhop: 3, one column per power).
+    width (mixhop: 3, one column per power); ``fixed`` maps an option the family cannot
+    change to (its only value, why).
     """
 
     name: str
@@ -79,6 +86,7 @@ class Family:
     defaults: dict[str, Any] = field(default_factory=dict)
     width_step: Callable[[dict[str, Any]], int] = lambda options: 1
     min_width: int = 1
+    fixed: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
     @property
     def facts(self) -> ModelFacts:
@@ -113,9 +121,23 @@ _FAMILIES = {f.name: f for f in (
            lambda width, o: SAGELayer(width)),
     Family("sign", "SIGN: A_hat^k X for k = 0..depth, per-hop projection, MLP on the concat",
            lambda width, o: HopProjection(width), model_class=SignModel,
-           defaults={"self_loops": True, "jk": "cat"}),
+           defaults={"self_loops": True, "jk": "cat"},
+           fixed={"residual": (False, "its hops are not stacked layers")}),
     Family("mixhop", "MixHop: [X W0 || A_hat X W1 || A_hat^2 X W2] per layer",
            lambda width, o: MixHopLayer(width), defaults={"self_loops": True}, min_width=3),
+    Family("graphormer", "Graphormer: attention over all nodes of a graph, shortest-path "
+           "bias, degree encoding (not message passing)",
+           lambda width, o: GraphormerConv(width, o["heads"], o["max_distance"]),
+           model_class=GraphormerModel, defaults={"activation": "identity"},
+           params=(Param("heads", "int", 4, "attention heads (width must be a multiple)",
+                         low=1, high=64),
+                   Param("max_distance", "int", 8, "hop distances with a learned bias "
+                         "(farther pairs get none)", low=1, high=64),
+                   Param("max_degree", "int", 16, "degrees with their own embedding "
+                         "(larger ones share the last)", low=1, high=1024)),
+           width_step=lambda o: o["heads"],
+           fixed={"fully_adjacent_last": (False, "attention already spans every node"),
+                  "fully_adjacent_all": (False, "attention already spans every node")}),
 )}
 
 _UNDECLARED = sorted(set(_FAMILIES) - set(FAMILY_FACTS))
@@ -150,9 +172,13 @@ def resolve_model_options(name: str, **options: Any) -> dict[str, Any]:
     preset = known["preset"].check(options.get("preset", "none"))
     options = {**preset_options(preset, name), **options}
     resolved = {p.name: p.check(options.get(p.name, p.default)) for p in params}
-    if name == "sign" and resolved["residual"]:
-        raise ValueError("residual=True is invalid for model 'sign': its hops are not "
-                         "stacked layers; expected residual=False")
+    for option, (value, why) in get_family(name).fixed.items():
+        if resolved[option] != value:
+            raise ValueError(f"{option}={resolved[option]!r} is invalid for model {name!r}: "
+                             f"{why}; expected {option}={value!r}")
+    if resolved["fully_adjacent_last"] and resolved["fully_adjacent_all"]:
+        raise ValueError("fully_adjacent_last=True is redundant with fully_adjacent_all=True: "
+                         "set only one of them")
     return resolved
 
 

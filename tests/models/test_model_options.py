@@ -11,7 +11,7 @@ from depthlab.tasks.dataset import TaskDataset
 from depthlab.tasks.dgl_view import example_batch
 
 FAMILIES = tuple(list_models())
-STACKED = tuple(f for f in FAMILIES if f != "sign")
+STACKED = tuple(f for f in FAMILIES if f not in ("sign", "graphormer"))  # graphormer: test_graphormer.py
 
 
 def _states(model, batch):
@@ -98,8 +98,12 @@ def test_sign_concatenates_by_default(toy):
     assert make_model("gin", info, 3, 8).output.in_features == 8
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_fully_adjacent_last_layer_reaches_beyond_the_depth(family):
+MESSAGE_PASSING = tuple(f for f in FAMILIES if f != "graphormer")
+
+
+@pytest.mark.parametrize("option", ["fully_adjacent_last", "fully_adjacent_all"])
+@pytest.mark.parametrize("family", MESSAGE_PASSING)
+def test_fully_adjacent_layer_reaches_beyond_the_depth(family, option):
     """One layer sees the target's in-neighbour (two hops for mixhop's A_hat^2); made fully
     adjacent, it sees the whole path."""
     ds = path_dataset()
@@ -108,7 +112,7 @@ def test_fully_adjacent_last_layer_reaches_beyond_the_depth(family):
     local = [False, True, True, True] if family == "mixhop" else [False, False, True, True]
     for fully_adjacent, expected in ((False, local), (True, [True] * 4)):
         torch.manual_seed(0)
-        model = make_model(family, info, 1, 8, fully_adjacent_last=fully_adjacent)
+        model = make_model(family, info, 1, 8, **{option: fully_adjacent})
         graph = batch.graph
         h0 = model.encode(graph).detach().requires_grad_(True)
         with graph.local_scope():
@@ -137,6 +141,28 @@ def test_fully_adjacent_last_only_changes_the_last_layer(toy):
     non_targets = torch.ones(len(a[3]), dtype=torch.bool)
     non_targets[batch.readout] = False
     torch.testing.assert_close(a[3][non_targets], b[3][non_targets])
+
+
+def test_fully_adjacent_all_uses_the_fully_adjacent_graph_in_every_layer(toy):
+    ds = toy("node-cls")
+    batch = example_batch(ds, np.arange(len(ds)))
+    info = TaskInfo.from_dataset(ds)
+    with batch.graph.local_scope():
+        batch.graph.ndata["target"] = torch.zeros(batch.graph.num_nodes(), dtype=torch.bool)
+        batch.graph.ndata["target"][batch.readout] = True
+        every = make_model("gin", info, 3, 8, fully_adjacent_all=True).message_graphs(batch.graph)
+        last = make_model("gin", info, 3, 8, fully_adjacent_last=True).message_graphs(batch.graph)
+    assert len(every) == 3
+    for graph in every:
+        assert _edges(graph) == _edges(last[-1])
+    assert _edges(last[0]) != _edges(last[-1])
+    with pytest.raises(ValueError, match="fully_adjacent_last=True is redundant"):
+        make_model("gin", info, 2, 8, fully_adjacent_last=True, fully_adjacent_all=True)
+
+
+def _edges(graph) -> set[tuple[int, int]]:
+    src, dst = graph.edges()
+    return set(zip(src.tolist(), dst.tolist()))
 
 
 def test_graph_level_fully_adjacent_layer_is_all_to_all(toy):

@@ -12,8 +12,8 @@ from tests.models.conftest import KINDS
 FAMILIES = tuple(list_models())
 
 
-def test_registry_lists_the_seven_families():
-    assert FAMILIES == ("gat", "gcn", "ggnn", "gin", "mixhop", "sage", "sign")
+def test_registry_lists_the_eight_families():
+    assert FAMILIES == ("gat", "gcn", "ggnn", "gin", "graphormer", "mixhop", "sage", "sign")
 
 
 @pytest.mark.parametrize("kind", KINDS)
