@@ -8,7 +8,8 @@ ACCURACY_EPS = 0.02
 MSE_EPS = 1e-6
 EXACT = Statistics(method="exact")
 MESSAGE_PASSING = (Condition("message_passing", "eq", True),
-                   Condition("model.fully_adjacent_last", "eq", False, or_missing=True))
+                   Condition("model.fully_adjacent_last", "eq", False, or_missing=True),
+                   Condition("model.fully_adjacent_all", "eq", False, or_missing=True))
 
 
 def ceiling_parts(name: str, where: tuple[Condition, ...]) -> tuple[Comparison, Comparison]:

@@ -13,7 +13,8 @@ def hypothesis() -> Comparison:
                  Condition("model.residual", "eq", False, or_missing=True),
                  Condition("model.norm", "eq", "none", or_missing=True),
                  Condition("model.self_loops", "eq", True, or_missing=True),
-                 Condition("model.fully_adjacent_last", "eq", False, or_missing=True))
+                 Condition("model.fully_adjacent_last", "eq", False, or_missing=True),
+                 Condition("model.fully_adjacent_all", "eq", False, or_missing=True))
     return Comparison(NAME, "energy_rate", "<=", "smoothing_rate", ENERGY_EPS, plain_gcn,
                       Statistics(method="mean"),
                       "a plain GCN's Dirichlet energy contracts per layer at least as fast as "

@@ -135,13 +135,14 @@ def gcn_lipschitz_factor(model, layers: int | None = None) -> float | None:
     activation's Lipschitz constant (``ACTIVATION_LIPSCHITZ``).
 
     Returns None when the bound does not apply: another family, or a GCN with a residual,
-    a normalisation, a fully-adjacent last layer, or dropout while in training mode.
+    a normalisation, a fully-adjacent layer, or dropout while in training mode.
     """
     import torch
 
     options = getattr(model, "options", {})
     if (getattr(model, "family", None) != "gcn" or options.get("residual")
             or options.get("norm", "none") != "none" or options.get("fully_adjacent_last")
+            or options.get("fully_adjacent_all")
             or (model.training and options.get("dropout", 0.0) > 0)):
         return None
     alpha = ACTIVATION_LIPSCHITZ[options.get("activation", "relu")]
@@ -158,8 +159,8 @@ def model_sensitivity(model, batch, target: int, layer: int | None = None) -> Se
 
     Pass the model in eval mode (dropout makes the Jacobian random; no bound is given for a
     training-mode model with dropout). ``A_hat`` is built from ``graph``'s edges and follows the model's ``self_loops``
-    option (with ``fully_adjacent_last`` the last layer's graph differs from it and no
-    bound is given). Raises ``ValueError`` for a layer
+    option (with ``fully_adjacent_last`` or ``fully_adjacent_all`` a layer's graph differs
+    from it and no bound is given). Raises ``ValueError`` for a layer
     outside ``[0, depth]`` or a bad target.
     """
     graph = batch.graph
