@@ -7,7 +7,8 @@ what the message-passing ceiling and the radius verdicts are computed from:
   convolution over neighbours, 2 for MixHop's ``A_hat^2``; SIGN counts its depth in hops,
   so 1); ``None`` when a layer reaches every node of the graph (global attention);
 - ``sees_degrees``: whether a message ``u -> v`` is weighted by the sender's out-degree
-  (GCN's ``1/sqrt(d_out(u) d_in(v))`` and its powers). In-neighbour 1-WL does not see
+  (GCN's ``1/sqrt(d_out(u) d_in(v))`` and its powers), or out-degrees are an input
+  (graphormer's degree encoding). In-neighbour 1-WL does not see
   ``d_out(u)``; with it added to the initial colours, such a network is again a function
   of the refined colour;
 - ``message_passing``: whether the network's output at a node is a function of that

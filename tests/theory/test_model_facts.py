@@ -26,7 +26,9 @@ def test_every_registered_family_declares_its_facts():
     families = list_models()
     assert set(families) == set(FAMILY_FACTS)
     assert families["mixhop"].facts == ModelFacts(2, True, True)
-    assert {name for name, f in FAMILY_FACTS.items() if f.sees_degrees} == {"gcn", "sign", "mixhop"}
+    assert {name for name, f in FAMILY_FACTS.items() if f.sees_degrees} == {
+        "gcn", "sign", "mixhop", "graphormer"}
+    assert families["graphormer"].facts == ModelFacts(None, True, False)
     with pytest.raises(ValueError, match="'transformer' declares no facts.*declared: gat, gcn"):
         facts_of("transformer")
 
