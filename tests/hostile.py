@@ -40,18 +40,29 @@ class CliResult:
             assert fragment in lines[0], (fragment, lines[0])
 
 
+# The CLI, reporting the peak resident memory of its own address space (VmHWM, which a
+# fork's rusage would inherit from pytest's) to the file $DEPTHLAB_TEST_HWM at exit.
+_LAUNCHER = """
+import atexit, os, re, sys
+def report():
+    status = open("/proc/self/status").read()
+    open(os.environ["DEPTHLAB_TEST_HWM"], "w").write(re.search(r"VmHWM:\\s+(\\d+)", status)[1])
+atexit.register(report)
+from depthlab.experiments.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> CliResult:
-    """``depthlab ARGS`` in a subprocess (stdin closed); its own peak RSS in MiB."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "depthlab.experiments.cli", *args], cwd=cwd,
-            stdin=subprocess.DEVNULL, stdout=out, stderr=err, text=True,
-            env={**os.environ, "COLUMNS": "80", **(env or {})})
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return CliResult(process.returncode, out.read(), err.read(), usage.ru_maxrss / 1024)
+    """``depthlab ARGS`` in a subprocess (stdin closed) with its peak RSS in MiB (Linux)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        hwm = Path(scratch) / "hwm"
+        completed = subprocess.run(
+            [sys.executable, "-c", _LAUNCHER, *args], cwd=cwd, stdin=subprocess.DEVNULL,
+            capture_output=True, text=True,
+            env={**os.environ, "COLUMNS": "80", "DEPTHLAB_TEST_HWM": str(hwm), **(env or {})})
+        peak = int(hwm.read_text()) / 1024 if hwm.exists() else float("nan")
+    return CliResult(completed.returncode, completed.stdout, completed.stderr, peak)
 
 
 def write_raw_dataset(directory: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
