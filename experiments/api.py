@@ -13,11 +13,10 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 
 from depthlab.experiments.executors import Outcome, RunFunction, available_cores, execute
-from depthlab.experiments.results import aggregate, frame_of, results_frame, run_row
+from depthlab.experiments.results import aggregate, frame_of, report_frame, results_frame, run_row
 from depthlab.experiments.run import run_config, task_dataset
 from depthlab.experiments.spec import Run, config_key, describe_estimate, expand, load_spec, parse_depth
 from depthlab.experiments.store import FAILED, FINISHED, Store
-from depthlab.tasks.atomic_files import write_text_atomic
 
 DEFAULT_DB = "depthlab.db"
 Echo = Callable[[str], None]
@@ -73,9 +72,16 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
     return frame_of(rows)
 
 
+RUNS_COLUMNS = ("key", "status", "task", "task_params", "model", "depth", "width", "seed",
+                *(f"{s}_{m}" for m in ("acc", "mse", "nmse") for s in ("train", "val", "test")),
+                "test_ceiling", "test_ceiling_nmse", "epochs", "stop_reason", "wall_seconds")
+
+
 def runs(db: str | Path = DEFAULT_DB, status: str | None = None) -> pd.DataFrame:
-    """Every stored run (or those of ``status``): key, status, main config fields, test
-    metric, attempts, last update time and the last line of a failure's traceback."""
+    """Every stored run (or those of ``status``): key, status, main config fields, train,
+    val and test accuracy (classification) or MSE and normalised MSE (regression), the
+    model's test ceiling, epochs, stopping reason, wall time, attempts, last update time
+    and the last line of a failure's traceback."""
     if status not in (None, FINISHED, FAILED):
         raise ValueError(f"status={status!r} is invalid: expected {FINISHED} or {FAILED}")
     with Store(db) as store:
@@ -83,22 +89,18 @@ def runs(db: str | Path = DEFAULT_DB, status: str | None = None) -> pd.DataFrame
         for r in store.rows(status):
             row = run_row(r["key"], r["status"], r["config"], r["record"])
             rows.append({
-                "key": r["key"], "status": r["status"], "task": row["task"],
-                "task_params": row["task_params"], "model": row["model"], "depth": row["depth"],
-                "width": row["width"], "seed": row["seed"], "test_acc": row["test_acc"],
-                "test_mse": row["test_mse"], "attempts": r["attempts"],
+                **{c: row[c] for c in RUNS_COLUMNS}, "attempts": r["attempts"],
                 "updated": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["updated_at"])),
                 "error": r["error"].strip().splitlines()[-1] if r["error"] else None,
             })
-    return pd.DataFrame(rows, columns=["key", "status", "task", "task_params", "model", "depth",
-                                       "width", "seed", "test_acc", "test_mse", "attempts",
-                                       "updated", "error"])
+    return pd.DataFrame(rows, columns=[*RUNS_COLUMNS, "attempts", "updated", "error"])
 
 
 def report(db: str | Path = DEFAULT_DB, x: str = "radius", y: str = "test_acc",
            by: str | Sequence[str] = ("model",)) -> pd.DataFrame:
-    """Mean, std and n of ``y`` over seeds per config (:func:`experiments.results.aggregate`)."""
-    return aggregate(results_frame(db), x=x, y=y, by=by)
+    """Mean, std and n of ``y`` over seeds per config (:func:`experiments.results.aggregate`);
+    ``x`` or ``by`` may be ``example_radius`` (:func:`experiments.results.report_frame`)."""
+    return aggregate(report_frame(results_frame(db), x, by), x=x, y=y, by=by)
 
 
 def check(hypotheses: str | Path | Sequence = "all",
@@ -191,8 +193,8 @@ def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | Non
     sweep(spec, paths["db"], workers=workers, executor=executor, progress=progress, echo=echo)
     frame = results_frame(paths["db"])
     table = aggregate(frame, x="radius", y=DEMO_METRICS, by=["model"])
-    write_text_atomic(paths["report_md"], render(table, "md"))
-    write_text_atomic(paths["report_csv"], render(table, "csv"))
+    paths["report_md"].write_text(render(table, "md"))
+    paths["report_csv"].write_text(render(table, "csv"))
     plot_curves(frame, paths["curves"], x="radius", y=DEMO_METRICS, by=["model"])
     plot_heatmap(frame, paths["heatmap"], y=DEMO_METRICS, by=["model"])
     return paths

@@ -6,8 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from depthlab.experiments.console import console, print_json, print_line, print_mapping, print_table
-from depthlab.tasks.atomic_files import write_text_atomic
+from depthlab.experiments.console import console, error_console, print_json, print_mapping, print_table
 
 DEFAULT_DB = "depthlab.db"
 
@@ -36,7 +35,9 @@ def add_commands(subparsers) -> None:
         "(and any other config field that varies). Optional plots: --plot (curves of --y "
         "against --x) and --heatmap (depth x radius); the suffix picks PNG or SVG.")
     _db_option(report)
-    report.add_argument("--x", default="radius", help="x axis column (default radius)")
+    report.add_argument("--x", default="radius",
+                        help="x axis column (default radius; example_radius: each run's test "
+                             "examples grouped by their own radius)")
     report.add_argument("--y", default="test_acc",
                         help="metric column(s), comma-separated (default test_acc)")
     report.add_argument("--by", default="model",
@@ -94,7 +95,7 @@ def _executor_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _echo(line: str) -> None:
-    print_line(line)
+    error_console.print(line, highlight=False)
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -124,25 +125,44 @@ def _runs(args: argparse.Namespace) -> int:
     if args.json:
         print_json(frame.to_dict(orient="records"))
     else:
-        shown = ["key", "status", "task", "model", "depth", "seed", "test_acc", "error"]
-        print_table(frame[shown].to_dict(orient="records"), title=f"{len(frame)} runs in {args.db}")
+        print_table([_run_line(r) for r in frame.to_dict(orient="records")],
+                    title=f"{len(frame)} runs in {args.db}")
     return 0
+
+
+KEY_CHARS = 8   # enough to tell runs apart in a table; --json has the full key
+
+
+def _run_line(run: dict) -> dict:
+    """One row of the `runs` table: accuracies, or normalised MSEs for regression (1.0 =
+    predicting the mean), beside the model's test ceiling; then how training ended."""
+    metric = "nmse" if run["test_acc"] is None and run["test_mse"] is not None else "acc"
+    line = {k: run[k] for k in ("key", "status", "task", "model", "depth", "seed")}
+    line["key"] = run["key"][:KEY_CHARS]
+    line["metric"] = metric
+    line.update({split: run[f"{split}_{metric}"] for split in ("train", "val", "test")})
+    line["ceiling"] = run["test_ceiling_nmse" if metric == "nmse" else "test_ceiling"]
+    line.update(epochs=run["epochs"], stopped=run["stop_reason"], seconds=run["wall_seconds"],
+                error=run["error"])
+    return line
 
 
 def _report(args: argparse.Namespace) -> int:
     from depthlab.experiments.plots import plot_curves, plot_heatmap
-    from depthlab.experiments.results import aggregate, render, results_frame
+    from depthlab.experiments.results import aggregate, render, report_frame, results_frame
 
     by, ys = _columns(args.by), _columns(args.y)
     frame = results_frame(args.db)
     if frame.empty:
         raise ValueError(f"{args.db} has no finished runs to report")
+    frame = report_frame(frame, args.x, by)
     if not ys:
         raise ValueError("--y is empty: give a metric column such as test_acc")
     table = aggregate(frame, x=args.x, y=ys, by=by)
     text = render(table, "json" if args.json else args.format)
     if args.output is not None:
-        write_text_atomic(args.output, text)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text)
         _echo(f"wrote {args.output}")
     else:
         print(text, end="" if text.endswith("\n") else "\n")

@@ -7,8 +7,11 @@ JSON outputs (``--json``), stable contracts:
   ``closed_form`` null or ``{"family", "formula", "params", "value", "matching"}``
 - ``bottleneck``: ``{"radius", "arity", "bits", "min_width"}``
 - ``curvature``: ``{"edges": [{"u", "v", "curvature"}, ...]}`` in file order
-- ``resistance``: ``{"total", "pairs": [{"u", "v", "resistance"}, ...]}``; infinite values
-  (nodes in different components, a disconnected graph) and a skipped total are null.
+- ``resistance``: ``{"total", "pairs": [{"u", "v", "resistance"}, ...]}``; an infinite value
+  (nodes in different components, a disconnected graph) is the string "disconnected", a
+  skipped total the string "skipped".
+- ``curvature``'s table counts an edge as negative below ``-CURVATURE_TOLERANCE`` (a
+  rounding error such as -1.1e-16 is 0).
 """
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ import numpy as np
 from depthlab.experiments.console import print_json, print_mapping, print_table
 
 SHOWN_EDGES = 10
+CURVATURE_TOLERANCE = 1e-9
+DISCONNECTED = "disconnected"
 
 
 def add_commands(subparsers) -> None:
@@ -33,7 +38,7 @@ def add_commands(subparsers) -> None:
     ceiling = commands.add_parser(
         "ceiling", help="best score any L-layer network of a model family can reach",
         description="Group each split's examples by their 1-WL colour after hops-per-layer x "
-        "--depth rounds, refined from what --model receives (node features, plus out-degrees "
+        "--depth rounds, refined from what --model receives (node features, plus degrees "
         "for families that weight messages by degree, as declared in depthlab.models.facts), "
         "and score the best function of the colour: majority label (accuracy) or mean target "
         "(MSE). The same number `depthlab check` compares against.")
@@ -170,7 +175,8 @@ def _curvature(args) -> int:
         print_json({"edges": rows})
         return 0
     print_mapping({"edges": len(values), "min": float(values.min()), "mean": float(values.mean()),
-                   "max": float(values.max()), "negative": int((values < 0).sum())},
+                   "max": float(values.max()),
+                   "negative": int((values < -CURVATURE_TOLERANCE).sum())},
                   title="Balanced Forman curvature")
     most_negative = np.argsort(values, kind="stable")[:SHOWN_EDGES]
     print_table([rows[i] for i in most_negative], title="lowest-curvature edges")
@@ -185,20 +191,18 @@ def _resistance(args) -> int:
     u, v = local[:len(edges.u)], local[len(edges.u):]
     pairs = np.array([_parse_pair(text, ids, args.edges) for text in args.pair],
                      dtype=np.int64).reshape(-1, 2)
-    total = None if args.no_total else total_effective_resistance(u, v, len(ids))
+    total = "skipped" if args.no_total else _finite(total_effective_resistance(u, v, len(ids)))
     values = effective_resistance(u, v, np.searchsorted(ids, pairs), len(ids))
-    out = {"total": _finite(total),
+    out = {"total": total,
            "pairs": [{"u": int(a), "v": int(b), "resistance": _finite(r)}
                      for (a, b), r in zip(pairs, values)]}
     if args.json:
         print_json(out)
         return 0
-    total_text = "skipped" if args.no_total else ("inf (disconnected)" if out["total"] is None else total)
-    print_mapping({"nodes": len(ids), "edges": len(edges.u), "total (n tr L+)": total_text},
+    print_mapping({"nodes": len(ids), "edges": len(edges.u), "total (n tr L+)": total},
                   title="effective resistance")
     if out["pairs"]:
-        print_table([{**row, "resistance": "inf" if row["resistance"] is None else row["resistance"]}
-                     for row in out["pairs"]], title="pairs")
+        print_table(out["pairs"], title="pairs")
     return 0
 
 
@@ -223,5 +227,6 @@ def _parse_pair(text: str, ids: np.ndarray, path) -> tuple[int, int]:
     return a, b
 
 
-def _finite(value):
-    return None if value is None or math.isinf(value) else float(value)
+def _finite(value: float) -> float | str:
+    """``value``, or "disconnected" where it is infinite."""
+    return DISCONNECTED if math.isinf(value) else float(value)

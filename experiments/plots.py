@@ -1,8 +1,9 @@
 """Figures of a results table (matplotlib, Agg backend; the file suffix picks PNG or SVG).
 
-- :func:`plot_curves`: ``y`` against ``x`` with std error bars, one panel per metric and
-  task, one curve per value of ``by`` (and of any other config field that splits the
-  runs), and the test chance level as a dashed line for accuracies.
+- :func:`plot_curves`: ``y`` against ``x``, the mean over seeds with a Student-t 95%
+  interval (where 3 or more runs) and every run as a dot; one panel per metric and task,
+  one curve per value of ``by`` (and of any other config field that splits the runs), and
+  the test chance level as a dashed line for accuracies.
 - :func:`plot_heatmap`: mean ``y`` over depth x radius, one panel per task and ``by`` value.
 """
 from __future__ import annotations
@@ -19,9 +20,17 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from depthlab.experiments.results import aggregate, group_keys, names  # noqa: E402
-from depthlab.tasks.atomic_files import atomic_file  # noqa: E402
 
 FIGURE_SUFFIXES = (".png", ".svg")
+INTERVAL = 0.95
+AXIS_LABELS = {
+    "radius": "required radius r", "example_radius": "example radius (own shortest path)",
+    "depth": "depth L (layers)", "width": "width d",
+    "train_acc": "train accuracy", "val_acc": "validation accuracy", "test_acc": "test accuracy",
+    "train_nmse": "train nMSE (1 = predict the mean)", "val_nmse": "validation nMSE",
+    "test_nmse": "test nMSE (1 = predict the mean)", "test_mse": "test MSE",
+    "wall_seconds": "wall time (s)", "epochs": "epochs", "n_train": "training examples",
+}
 PANEL_INCHES = 4.2
 LEGEND_INCHES = 1.8
 
@@ -46,10 +55,14 @@ def plot_curves(frame: pd.DataFrame, path: str | Path, x: str = "radius",
         panel = table[table["task"] == task]
         curves = list(panel.groupby(curve_keys, dropna=False, sort=True)) if curve_keys else [(metric, panel)]
         styles = _styles([label for label, _ in curves])
+        runs = frame[frame["task"] == task]
         for label, curve in curves:
             curve = curve.sort_values(x)
-            ax.errorbar(curve[x], curve[f"{metric}_mean"], yerr=curve[f"{metric}_std"].fillna(0),
+            ax.errorbar(curve[x], curve[f"{metric}_mean"], yerr=_interval(curve, metric),
                         marker="o", capsize=3, label=_label(curve_keys, label), **styles[label])
+            points = _members(runs, curve_keys, label)
+            ax.scatter(points[x], pd.to_numeric(points[metric], errors="coerce"), s=10,
+                       alpha=0.5, color=styles[label]["color"], zorder=3)
         chance = panel.groupby(x)["chance"].mean().dropna()
         if metric.endswith("_acc") and len(chance):
             ax.plot(chance.index, chance.values, color="black", linestyle="--", linewidth=1,
@@ -60,11 +73,35 @@ def plot_curves(frame: pd.DataFrame, path: str | Path, x: str = "radius",
             ax.set_xscale("log")
         else:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel(x)
-        ax.set_ylabel(f"{metric} (mean ± std over seeds)")
+        ax.set_xlabel(axis_label(x))
+        ax.set_ylabel(f"{axis_label(metric)}\n(dots: runs; bars: {INTERVAL:.0%} t-interval, n >= 3)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return _save(fig, path)
+
+
+def axis_label(column: str) -> str:
+    """A readable axis label for a results column (the column name when none is known)."""
+    return AXIS_LABELS.get(column, column)
+
+
+def _interval(curve: pd.DataFrame, metric: str) -> np.ndarray:
+    """Half-width of the Student-t ``INTERVAL`` interval of the mean per point; 0 where
+    fewer than 3 runs (two values give no honest interval: their dots are shown)."""
+    from scipy.stats import t
+
+    n = curve["n"].to_numpy(float)
+    half = t.ppf(0.5 + INTERVAL / 2, np.maximum(n - 1, 1)) * curve[f"{metric}_std"].to_numpy(float) / np.sqrt(n)
+    return np.where((n >= 3) & np.isfinite(half), half, 0.0)
+
+
+def _members(runs: pd.DataFrame, keys: list[str], label) -> pd.DataFrame:
+    """The rows of ``runs`` on the curve ``label`` (values of ``keys``; nulls match nulls)."""
+    mask = pd.Series(True, index=runs.index)
+    for key, value in zip(keys, _as_tuple(label)):
+        column = runs[key]
+        mask &= column.isna() if value is None or value != value else column.astype(str) == str(value)
+    return runs[mask]
 
 
 def _relative_depths(frame: pd.DataFrame, cell: list[str]) -> pd.DataFrame:
@@ -119,8 +156,8 @@ def plot_heatmap(frame: pd.DataFrame, path: str | Path, y: str | Sequence[str] =
                         color="white" if accuracy and value < 0.6 else "black")
         ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns])
         ax.set_yticks(range(len(grid.index)), [str(r) for r in grid.index])
-        ax.set_xlabel("radius")
-        ax.set_ylabel("depth")
+        ax.set_xlabel(axis_label("radius"))
+        ax.set_ylabel(axis_label("depth"))
         ax.set_title(_label(panel_keys, label), fontsize=9)
         fig.colorbar(image, ax=ax, label=f"mean {metric}")
     return _save(fig, path)
@@ -152,10 +189,8 @@ def _figure_path(path: str | Path) -> Path:
 
 
 def _save(fig, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    try:
-        with atomic_file(path) as temporary:
-            fig.savefig(temporary, dpi=120, format=path.suffix.lower().lstrip("."))
-    finally:
-        plt.close(fig)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
     return path

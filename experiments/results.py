@@ -1,8 +1,10 @@
 """Result tables: stored runs as a DataFrame, and their aggregation over seeds.
 
 :func:`results_frame` gives one row per finished run with the columns CONTRACTS.md lists
-(config fields, the dataset's radius and chance, the record's metrics, per-layer energy as
-a JSON string), plus ``train_config`` (JSON) and one ``train.<setting>`` column per setting.
+(config fields, the dataset's radius and chance, the record's metrics, per-layer energy,
+weights' norms and test metric by example radius as JSON strings), plus ``train_config``
+(JSON), one ``train.<setting>`` column per setting, normalised MSEs (``{split}_nmse``), the
+stopping reason and the model's test ceiling (``test_ceiling``, ``test_ceiling_nmse``).
 :func:`aggregate` groups runs by every config field that varies, except the seeds, and
 reports mean, std and n of one metric.
 """
@@ -21,6 +23,11 @@ METRICS = ("train_acc", "val_acc", "test_acc", "train_mse", "val_mse", "test_mse
 RECORD_FIELDS = ("radius", "chance", "n_train", "n_val", "n_test", "num_params", *METRICS,
                  "epochs", "best_epoch", "wall_seconds")
 FORMATS = ("md", "csv", "json")
+# Record fields that are lists or dicts, stored in the table as JSON strings.
+JSON_FIELDS = ("energy", "layer_weights", "test_by_radius")
+CEILINGS = {"test_acc": "test_ceiling", "test_nmse": "test_ceiling_nmse"}
+DERIVED_FIELDS = ("train_nmse", "val_nmse", "test_nmse", "stop_reason", "test_ceiling",
+                  "test_ceiling_nmse")
 
 
 def run_row(key: str, status: str, config: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
@@ -42,9 +49,41 @@ def run_row(key: str, status: str, config: dict[str, Any], record: dict[str, Any
         "seed": config["seed"],
     }
     row.update({field: record.get(field) for field in RECORD_FIELDS})
-    energy = record.get("energy")
-    row["energy"] = None if energy is None else json.dumps(energy)
+    row.update(normalised_mses(record))
+    row["stop_reason"] = stop_reason(record)
+    ceiling = record.get("ceiling") or {}
+    row["test_ceiling"] = ceiling.get("test")
+    row["test_ceiling_nmse"] = _normalised(ceiling.get("test"), record, "test")
+    for field in JSON_FIELDS:
+        value = record.get(field)
+        row[field] = None if value is None else json.dumps(value)
     return row
+
+
+def _normalised(mse: float | None, record: dict[str, Any], split: str) -> float | None:
+    variance = (record.get("label_variance") or {}).get(split)
+    if mse is None or not variance:
+        return None
+    return mse / variance
+
+
+def normalised_mses(record: dict[str, Any]) -> dict[str, float | None]:
+    """``{split}_nmse``: the split's MSE over the variance of its labels (1.0 = predicting
+    the split's mean; None for classification or a record without label variances)."""
+    return {f"{s}_nmse": _normalised(record.get(f"{s}_mse"), record, s)
+            for s in ("train", "val", "test")}
+
+
+def stop_reason(record: dict[str, Any]) -> str | None:
+    """Why training stopped: the record's own ``stop_reason`` where the trainer stores one;
+    else ``"epoch budget"`` when it ran every allowed epoch and ``"stopping rule"`` when
+    it stopped earlier (validation patience, train plateau or a perfect fit)."""
+    if record.get("stop_reason") is not None:
+        return record["stop_reason"]
+    budget = (record.get("train_config") or {}).get("epochs")
+    if record.get("epochs") is None or budget is None:
+        return None
+    return "epoch budget" if record["epochs"] >= budget else "stopping rule"
 
 
 def results_frame(db: str | Path) -> pd.DataFrame:
@@ -63,8 +102,20 @@ def frame_of(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=["key", "status", "task", "task_params", "data_seed", "model",
                                      "depth", "width", "model_options", "seed",
-                                     *RECORD_FIELDS, "energy"])
+                                     *RECORD_FIELDS, *DERIVED_FIELDS, *JSON_FIELDS])
     return pd.DataFrame(rows)
+
+
+def report_frame(frame: pd.DataFrame, x: str, by: str | Sequence[str] = ()) -> pd.DataFrame:
+    """``frame`` as a report along ``x`` per ``by`` needs it: when either names
+    ``example_radius``, one row per run and radius of its test examples
+    (``theory.example_radius``; the run-level ceilings are blanked, as they are not those
+    of the group), else ``frame`` itself."""
+    from depthlab.theory.example_radius import by_example_radius
+
+    if "example_radius" not in (x, *names(by)):
+        return frame
+    return by_example_radius(frame).assign(test_ceiling=None, test_ceiling_nmse=None)
 
 
 def config_columns(frame: pd.DataFrame) -> list[str]:
@@ -106,7 +157,9 @@ def aggregate(frame: pd.DataFrame, x: str = "radius", y: str | Sequence[str] = "
     ``by`` is one column or several.
 
     Rows are grouped by :func:`group_keys` (so different configs are never averaged
-    together). Columns: the group keys, ``chance`` (mean), ``{y}_mean`` and ``{y}_std``
+    together). Columns: the group keys, ``chance`` (mean), the model's test ceiling beside
+    ``test_acc`` (``test_ceiling``) and ``test_nmse`` (``test_ceiling_nmse``), ``{y}_mean``
+    and ``{y}_std``
     (sample std, NaN for n = 1) per metric, and ``n`` (runs with the first metric).
     Raises ``ValueError`` naming an unknown column.
     """
@@ -116,9 +169,11 @@ def aggregate(frame: pd.DataFrame, x: str = "radius", y: str | Sequence[str] = "
             raise ValueError(f"{name}={column!r} is not a results column; choose from: "
                              f"{', '.join(c for c in frame.columns if c not in ('key', 'energy'))}")
     keys, _ = group_keys(frame, x, by)
-    numeric = {f"_{c}": pd.to_numeric(frame[c], errors="coerce") for c in ["chance", *ys]}
+    references = ["chance", *(CEILINGS[c] for c in ys if CEILINGS.get(c) in frame.columns)]
+    numeric = {f"_{c}": pd.to_numeric(frame[c], errors="coerce")
+               for c in dict.fromkeys([*references, *ys])}
     grouped = frame[keys].assign(**numeric).groupby(keys, dropna=False, sort=True)
-    stats = {"chance": ("_chance", "mean")}
+    stats = {c: (f"_{c}", "mean") for c in references}
     for c in ys:
         stats.update({f"{c}_mean": (f"_{c}", "mean"), f"{c}_std": (f"_{c}", "std")})
     stats["n"] = (f"_{ys[0]}", "count")

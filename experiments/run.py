@@ -2,8 +2,9 @@
 
 ``run_config(config)`` generates the task (cached per process, keyed by the full task config
 and data seed), trains the model with ``models.train``, and returns the training record
-extended with the task's required radius, its test chance accuracy, and the Dirichlet energy
-of each layer's node states on the test graphs.
+extended with the task's required radius, its test chance accuracy, the Dirichlet energy
+of each layer's node states on the test graphs, and a few measures for theory and reports
+(``experiments.run_measures``).
 """
 from __future__ import annotations
 
@@ -41,8 +42,12 @@ def _cached_task(task_json: str):
 def run_config(config: dict[str, Any]) -> dict[str, Any]:
     """Train the run ``config`` (see :class:`experiments.spec.Run`); return its record:
     ``models.RunRecord.to_dict()`` plus ``radius`` (required radius), ``chance`` (test
-    chance accuracy, None for regression) and ``energy`` (:func:`layer_energies`)."""
+    chance accuracy, None for regression), ``energy`` (:func:`layer_energies`) and the
+    measures of ``experiments.run_measures``: ``layer_weights``, ``test_by_radius``,
+    ``label_variance`` and ``ceiling``."""
     from depthlab import models
+    from depthlab.experiments.run_measures import (accuracy_by_radius, label_variance,
+                                                   layer_weights, stored_ceiling)
 
     dataset = task_dataset(config["task"])
     train_config = {**config["train"], "threads": THREADS_PER_RUN}
@@ -51,6 +56,10 @@ def run_config(config: dict[str, Any]) -> dict[str, Any]:
     record["radius"] = dataset.required_radius
     record["chance"] = dataset.chance_accuracy("test")
     record["energy"] = layer_energies(trained.model, dataset)
+    record["layer_weights"] = layer_weights(trained.model)
+    record["test_by_radius"] = accuracy_by_radius(trained.model, dataset)
+    record["label_variance"] = label_variance(dataset)
+    record["ceiling"] = stored_ceiling(config["model"], dataset)
     return record
 
 

@@ -41,16 +41,16 @@ def mp_ceiling(ds, depth: int) -> dict[str, float]:
     for ``depth < 0``.
     """
     colours = example_colours(ds, depth)
-    out: dict[str, float] = {}
-    for split in ("train", "val", "test"):
-        idx = ds.split_indices(split)
-        if len(idx) == 0:
-            continue
-        if ds.is_regression:
-            out[split] = least_mse(colours[idx], ds.y[idx].astype(np.float64))
-        else:
-            out[split] = best_accuracy(colours[idx], ds.y[idx])
-    return out
+    splits = {split: ds.split_indices(split) for split in ("train", "val", "test")}
+    return {split: best_score(ds, colours, idx) for split, idx in splits.items() if len(idx)}
+
+
+def best_score(ds, colours: np.ndarray, examples: np.ndarray) -> float:
+    """Best accuracy (least MSE) of a function of ``colours`` (M,) on the non-empty index
+    array ``examples`` of ``ds``."""
+    if ds.is_regression:
+        return least_mse(colours[examples], ds.y[examples].astype(np.float64))
+    return best_accuracy(colours[examples], ds.y[examples])
 
 
 def best_accuracy(groups: np.ndarray, labels: np.ndarray) -> float:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from depthlab.models.facts import FACT_COLUMNS, facts_of
-from depthlab.theory.hypothesis_spec import DERIVED_QUANTITIES, THEORY_VALUES
+from depthlab.theory.hypothesis_spec import DERIVED_QUANTITIES, SHALLOW_PREFIX, THEORY_VALUES
 from depthlab.theory.predictions import TheoryValues, countable
 
 
@@ -81,6 +81,31 @@ def split_of(quantity: str) -> str:
     """The split a quantity is measured on (``train_acc`` -> train; test by default)."""
     prefix = quantity.split("_", 1)[0]
     return prefix if prefix in ("train", "val", "test") else "test"
+
+
+SHALLOW = SHALLOW_PREFIX
+SHALLOW_DEPTH = 4
+RUN_CONFIG = ("task", "task_params", "data_seed", "model", "width", "model_options",
+              "train_config", "example_radius")
+
+
+def with_shallow_columns(frame: pd.DataFrame, names, theory: TheoryValues) -> pd.DataFrame:
+    """``frame`` with a ``shallow_<q>`` column for every such name in ``names``: per row,
+    the mean of ``q`` over the rows of the same config (``RUN_CONFIG`` columns present;
+    depth and seeds aside) at the shallowest depth of that config in ``frame``, NaN if that
+    depth exceeds ``SHALLOW_DEPTH``. Computed on the whole table, before any filter."""
+    for name in names:
+        if not name.startswith(SHALLOW) or name in frame.columns or frame.empty:
+            continue
+        values = pd.to_numeric(resolve_column(frame, name[len(SHALLOW):], theory), errors="coerce")
+        keys = [c for c in RUN_CONFIG if c in frame.columns]
+        depth = pd.to_numeric(frame["depth"], errors="coerce")
+        group = frame[keys].astype(str).agg("|".join, axis=1) if keys else pd.Series("", index=frame.index)
+        least = depth.groupby(group).transform("min")
+        at_least = values.where(depth == least)
+        reference = at_least.groupby(group).transform("mean").where(least <= SHALLOW_DEPTH)
+        frame = frame.assign(**{name: reference})
+    return frame
 
 
 def resolve_column(rows: pd.DataFrame, name: str, theory: TheoryValues,

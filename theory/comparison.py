@@ -11,7 +11,7 @@ import pandas as pd
 from depthlab.models.facts import facts_of
 from depthlab.theory.columns import resolve_column, split_of
 from depthlab.theory.filters import describe, select
-from depthlab.theory.hypothesis_spec import THEORY_VALUES, Comparison, Statistics
+from depthlab.theory.hypothesis_spec import SHALLOW_PREFIX, THEORY_VALUES, Comparison, Statistics
 from depthlab.theory.model_ceiling import ceiling_input
 from depthlab.theory.predictions import TheoryValues
 from depthlab.theory.statistics import bonferroni, mean_interval, wilson_interval
@@ -76,9 +76,7 @@ def check_comparison(h: Comparison, frame: pd.DataFrame, theory: TheoryValues) -
                   "counts": {s: int(counts.get(s, 0)) for s in ROW_STATUSES}}
     if method != "mean":
         statistics["by_config"] = _seed_spread(rows, quantity)
-    theory_info = {"against": h.against,
-                   "description": THEORY_VALUES.get(h.against, "results column")
-                   if isinstance(h.against, str) else "constant",
+    theory_info = {"against": h.against, "description": _describe_against(h.against),
                    "min": float(theta.min()), "max": float(theta.max())}
     if h.against == "ceiling":
         theory_info["input"] = ceiling_inputs(rows["model"])
@@ -99,6 +97,15 @@ def check_comparison(h: Comparison, frame: pd.DataFrame, theory: TheoryValues) -
                   f"{counts.get(THIN, 0)} thin (too few trials or seeds)")
     return Verdict(h.name, status, reason, describe(h), h.statement, matched, evidence,
                    theory_info, statistics)
+
+
+def _describe_against(against: float | str) -> str:
+    if not isinstance(against, str):
+        return "constant"
+    if against.startswith(SHALLOW_PREFIX):
+        return (f"mean {against[len(SHALLOW_PREFIX):]} of the same config at its shallowest "
+                "depth in the table (<= 4)")
+    return THEORY_VALUES.get(against, "results column")
 
 
 def ceiling_inputs(models: pd.Series) -> dict[str, str]:
@@ -132,7 +139,19 @@ def _row_evidence(rows, quantity, theta, h: Comparison, method: str) -> pd.DataF
     evidence["lower"], evidence["upper"] = lower, upper
     evidence["theory"], evidence["limit"] = theta.to_numpy(float), _limit_of(h, low, high)
     evidence["status"] = _status(lower, upper, low, high, vacuous, thin)
+    if method == "exact" and h.op in ("<=", ">=") and isinstance(h.against, str):
+        ratio = _slack(value, theta.to_numpy(float), h.op)
+        if np.isfinite(ratio).any():
+            evidence["slack"] = ratio
     return evidence.reset_index(drop=True)
+
+
+def _slack(value: np.ndarray, theta: np.ndarray, op: str) -> np.ndarray:
+    """How far inside its limit a value is, as a factor: ``theta / value`` for ``<=``,
+    ``value / theta`` for ``>=`` (> 1 inside; NaN unless both are positive)."""
+    top, bottom = (theta, value) if op == "<=" else (value, theta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((top > 0) & (bottom > 0), top / bottom, np.nan)
 
 
 def _limit_of(h: Comparison, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -166,11 +185,11 @@ def _config_means(rows, quantity, theta, h: Comparison) -> pd.DataFrame:
 
 
 def _natural_range(quantity: str) -> tuple[float, float]:
-    """Values the quantity can take: [0, 1] for accuracies, [0, inf) for MSEs, error counts
-    and energy quantities, unbounded otherwise."""
+    """Values the quantity can take: [0, 1] for accuracies, [0, inf) for (normalised) MSEs,
+    error counts and energy quantities, unbounded otherwise."""
     if ACCURACY.match(quantity):
         return 0.0, 1.0
-    if quantity.endswith(("_mse", "_errors")) or quantity.startswith("energy_"):
+    if quantity.endswith(("_mse", "_nmse", "_errors")) or quantity.startswith("energy_"):
         return 0.0, np.inf
     return -np.inf, np.inf
 

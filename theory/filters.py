@@ -6,7 +6,8 @@ from typing import Any
 import pandas as pd
 
 from depthlab.theory.columns import known, resolve_column
-from depthlab.theory.hypothesis_spec import AllOf, ColumnRef, Condition, Hypothesis, TrendClaim
+from depthlab.theory.hypothesis_spec import (AllOf, ColumnRef, Condition, Hypothesis, Measurement,
+                                             TrendClaim)
 from depthlab.theory.predictions import TheoryValues
 
 OPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in",
@@ -77,10 +78,16 @@ def describe(h: Hypothesis) -> str:
     if isinstance(h, AllOf):
         return "all of: " + ", ".join(p.name for p in h.parts)
     where = describe_filter(h.filter)
+    if getattr(h, "per", "run") != "run":
+        where += f" (per {h.per.replace('_', ' ')} of each run's test examples)"
+    if isinstance(h, Measurement):
+        return f"measured: mean of {', '.join(h.quantities)} by {', '.join(h.by)}, where {where}"
     if isinstance(h, TrendClaim):
         return (f"{h.quantity} is {h.direction} in {h.over} within each group of "
                 f"({', '.join(h.group_by)}), where {where}")
     limit = {"<=": "+", ">=": "-", "==": "+/-"}[h.op]
     tolerance = f" {limit} {h.tolerance:g}" if h.tolerance else ""
+    if h.tolerance < 0 and h.op != "==":
+        tolerance = f" {'-' if h.op == '<=' else '+'} {-h.tolerance:g}"
     return f"{h.quantity} {h.op} {h.against}{tolerance}, where {where}"
 

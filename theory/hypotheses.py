@@ -30,8 +30,13 @@ Trend: per group, Spearman's rho of ``quantity`` on ``over`` with one-sided p-va
 and *refutes* it if the opposite one is. Verdict: refuted if any group refutes, supported
 if at least one supports, inconclusive otherwise.
 
-AllOf: parts that match no row are left out; refuted if any remaining part is refuted,
-supported if all are supported (and at least one remains), inconclusive otherwise.
+AllOf: parts that match no row, and Measurements (what variants are measured to do, status
+``measured``, no claim), are left out; refuted if any remaining part is refuted, supported
+if all are supported (and at least one remains), inconclusive otherwise.
+
+A part with ``per = "example_radius"`` is judged on the table of ``theory.example_radius``
+(one row per run and radius of its test examples). A column ``shallow_<q>`` named by a
+part is computed on the whole table before its filter (``theory.columns``).
 """
 from __future__ import annotations
 
@@ -40,12 +45,16 @@ from pathlib import Path
 import pandas as pd
 
 from depthlab.theory.builtin_hypotheses import builtin_hypotheses
+from depthlab.theory.columns import with_shallow_columns
 from depthlab.theory.comparison import check_comparison
+from depthlab.theory.example_radius import by_example_radius
 from depthlab.theory.filters import describe
-from depthlab.theory.hypothesis_spec import AllOf, Hypothesis, TrendClaim, load_hypotheses
+from depthlab.theory.hypothesis_spec import (AllOf, ColumnRef, Hypothesis, Measurement, TrendClaim,
+                                             load_hypotheses)
+from depthlab.theory.measurement import check_measurement
 from depthlab.theory.predictions import TheoryValues
 from depthlab.theory.trend import check_trend
-from depthlab.theory.verdict import INCONCLUSIVE, REFUTED, SUPPORTED, Verdict
+from depthlab.theory.verdict import INCONCLUSIVE, MEASURED, REFUTED, SUPPORTED, Verdict
 
 
 def check(hypothesis: Hypothesis, frame: pd.DataFrame, theory: TheoryValues | None = None) -> Verdict:
@@ -55,14 +64,28 @@ def check(hypothesis: Hypothesis, frame: pd.DataFrame, theory: TheoryValues | No
     theory = theory or TheoryValues()
     if isinstance(hypothesis, AllOf):
         return _check_all_of(hypothesis, frame, theory)
+    if getattr(hypothesis, "per", "run") == "example_radius":
+        frame = by_example_radius(frame)
+    frame = with_shallow_columns(frame, named_columns(hypothesis), theory)
+    if isinstance(hypothesis, Measurement):
+        return check_measurement(hypothesis, frame, theory)
     if isinstance(hypothesis, TrendClaim):
         return check_trend(hypothesis, frame, theory)
     return check_comparison(hypothesis, frame, theory)
 
 
+def named_columns(h: Hypothesis) -> list[str]:
+    """Every column name ``h`` (not an AllOf) mentions: quantities, against, filters."""
+    names = [h.quantity] if not isinstance(h, Measurement) else list(h.quantities)
+    names += [h.against] if isinstance(getattr(h, "against", None), str) else []
+    for c in h.filter:
+        names += [c.column] + ([c.value.column] if isinstance(c.value, ColumnRef) else [])
+    return names
+
+
 def _check_all_of(h: AllOf, frame: pd.DataFrame, theory: TheoryValues) -> Verdict:
     parts = [check(p, frame, theory) for p in h.parts]
-    applicable = [p for p in parts if not p.evidence.empty]
+    applicable = [p for p in parts if not p.evidence.empty and p.status != MEASURED]
     matched = max((p.matched for p in parts), default=0)
     names = lambda verdicts: ", ".join(p.name for p in verdicts)
     if not applicable:
@@ -74,7 +97,7 @@ def _check_all_of(h: AllOf, frame: pd.DataFrame, theory: TheoryValues) -> Verdic
     else:
         status, reason = INCONCLUSIVE, (f"inconclusive part(s): "
                                         f"{names(p for p in applicable if p.status == INCONCLUSIVE)}")
-    skipped = [p.name for p in parts if p.evidence.empty]
+    skipped = [p.name for p in parts if p.evidence.empty and p.status != MEASURED]
     return Verdict(h.name, status, reason, describe(h), h.statement, matched,
                    statistics={"parts_without_evidence": skipped}, parts=parts)
 

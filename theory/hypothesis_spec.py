@@ -10,6 +10,8 @@ A TOML file holds one or more ``[[hypothesis]]`` tables::
     op = "<="                                  # compare: "<=", ">=" or "=="
     against = "chance"                         # compare: a number, a theory value or a column
     tolerance = 0.05                           # compare: the claim is quantity <= against + tolerance
+    per = "run"                                # compare: "run" or "example_radius" (each run's
+                                               # test examples grouped by their own radius)
 
     [hypothesis.filter]                        # rows the claim is about (all conditions hold)
     task = "tree-neighbors-match"              # column = value
@@ -53,15 +55,23 @@ METHODS = ("wilson", "mean", "exact")
 CORRECTIONS = ("bonferroni", "none")
 DIRECTIONS = ("decreasing", "increasing")
 KINDS = ("compare", "trend")
+UNITS = ("run", "example_radius")
 THEORY_VALUES = {
     "ceiling": "best accuracy (least MSE) any network of the row's model and depth can reach "
                "on the quantity's split: 1-WL after hops_per_layer * depth rounds on what the "
-               "model receives (node features, plus out-degrees where it weights messages by "
+               "model receives (node features, plus degrees where it weights messages by "
                "degree; theory.model_ceiling)",
     "smoothing_rate": "lambda^2, Oono & Suzuki's lambda of the test graphs (Cai & Wang's "
                       "per-layer energy contraction; null for directed graphs)",
     "min_width": "Alon & Yahav's least width that can tell apart the leaf arrangements of "
                  "the training set (tree-neighbors-match; theory.bottleneck)",
+    "ceiling_nmse": "the ceiling's MSE over the variance of the split's labels (1.0: the "
+                    "best function of the 1-WL colour does no better than the mean)",
+    "energy_rate_bound": "Cai & Wang's bound on energy_rate from the trained weights: the "
+                         "geometric mean over layers of (s_l lambda + |b_l| sqrt(E(1)/E_l))^2, "
+                         "s_l the layer's largest singular value, b_l its bias, E(1) the "
+                         "energy of a constant feature (theory.smoothing.cai_wang_rate_bound; "
+                         "null where the assumptions fail)",
 }
 DERIVED_QUANTITIES = {
     "energy_rate": "(E_L / E_0)^(1/L): geometric-mean per-layer ratio of the energy column",
@@ -75,6 +85,9 @@ DERIVED_QUANTITIES = {
     "message_passing": "whether the model is bounded by 1-WL colour refinement (models.facts)",
     "receptive_radius": "hops_per_layer * depth: the rounds of 1-WL the row's output depends on",
 }
+# Any quantity q also gives a column shallow_<q>: the mean of q over the rows of the same
+# config (seeds aside) at the shallowest depth in the table, if that depth is <= 4.
+SHALLOW_PREFIX = "shallow_"
 DEFAULT_GROUP_BY = ("task", "model", "width", "task.*", "model.*", "train.*")
 
 
@@ -109,7 +122,9 @@ class Statistics:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Claim: for every row passing ``filter``, ``quantity op against (+/- tolerance)``."""
+    """Claim: for every row passing ``filter``, ``quantity op against (+/- tolerance)``.
+    ``per = "example_radius"`` judges each run's test examples grouped by their own radius
+    (``theory.example_radius``) instead of whole runs."""
 
     name: str
     quantity: str
@@ -119,6 +134,21 @@ class Comparison:
     filter: tuple[Condition, ...] = ()
     statistics: Statistics = field(default_factory=Statistics)
     statement: str = ""
+    per: str = "run"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Not a claim: the mean (std, n over seeds) of each of ``quantities`` per group of
+    ``by`` on the rows passing ``filter``, shown beside the claims of an :class:`AllOf`
+    (what a variant is measured to do). Its verdict status is ``measured``."""
+
+    name: str
+    quantities: tuple[str, ...]
+    by: tuple[str, ...]
+    filter: tuple[Condition, ...] = ()
+    statement: str = ""
+    per: str = "run"
 
 
 @dataclass(frozen=True)
@@ -145,7 +175,7 @@ class AllOf:
     statement: str = ""
 
 
-Hypothesis = Union[Comparison, TrendClaim, AllOf]
+Hypothesis = Union[Comparison, TrendClaim, AllOf, Measurement]
 
 
 def _fail(where: str, message: str) -> None:
@@ -223,7 +253,7 @@ def parse_statistics(where: str, table: Any) -> Statistics:
 
 
 _COMMON_KEYS = {"name", "statement", "kind", "quantity", "filter", "statistics"}
-_KIND_KEYS = {"compare": {"op", "against", "tolerance"},
+_KIND_KEYS = {"compare": {"op", "against", "tolerance", "per"},
               "trend": {"over", "direction", "group_by"}}
 
 
@@ -263,7 +293,7 @@ def parse_hypothesis(table: dict[str, Any], where: str = "") -> Hypothesis:
                      f"{', '.join(THEORY_VALUES)}")
     return Comparison(op=_choice(where, "op", table.get("op"), COMPARE_OPS), against=against,
                       tolerance=_number(where, "tolerance", table.get("tolerance", 0.0), 0.0),
-                      **common)
+                      per=_choice(where, "per", table.get("per", "run"), UNITS), **common)
 
 
 def load_hypotheses(path) -> list[Hypothesis]:

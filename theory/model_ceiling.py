@@ -3,9 +3,12 @@
 A network of a family with facts ``(hops_per_layer, sees_degrees, message_passing)``
 (``depthlab.models.facts``) and ``depth`` layers computes at a node a function of its 1-WL
 colour after ``rounds = hops_per_layer * depth`` rounds, refined from initial colours that
-are the node features, plus each node's out-degree when the family weights a message
-``u -> v`` by the sender's degree (GCN's ``1/sqrt(d_out(u) d_in(v))``: in-neighbour 1-WL
-sees ``d_in(v)`` but not ``d_out(u)``). Its ceiling is ``theory.ceiling.mp_ceiling`` of
+are the node features, plus each node's out- and in-degree when the family weights a
+message ``u -> v`` by the sender's degree (GCN's ``1/sqrt(d_out(u) d_in(v))``, or
+``1/sqrt(d_in(u) d_in(v))`` with ``degree_norm = "in-in"``: in-neighbour 1-WL sees
+``d_in(v)`` but not the sender's degree before it has refined the sender). Both degrees
+are added so that one ceiling bounds every degree rule; on an undirected graph they are
+equal. Its ceiling is ``theory.ceiling.mp_ceiling`` of
 that colouring. ``depthlab check``, ``depthlab theory ceiling`` and the API all go through
 :func:`model_ceiling`, so they give one number for one question.
 """
@@ -49,7 +52,7 @@ def ceiling_rounds(facts, depth: int) -> int:
 
 def ceiling_input(facts) -> str:
     """The initial colours of the model's ceiling, in words."""
-    return ("node features + each node's out-degree (messages weighted by the sender's degree)"
+    return ("node features + each node's out- and in-degree (messages weighted by degrees)"
             if facts.sees_degrees else "node features")
 
 
@@ -58,13 +61,18 @@ def model_ceiling(ds, model: str, facts, depth: int) -> ModelCeiling:
     of TaskDataset ``ds`` (module docstring). Raises ``ValueError`` for ``depth < 0`` or a
     model that is not message passing."""
     rounds = ceiling_rounds(facts, depth)
-    seen = with_out_degree(ds) if facts.sees_degrees else ds
     return ModelCeiling(model, int(depth), rounds, ceiling_input(facts),
-                        "mse" if ds.is_regression else "accuracy", mp_ceiling(seen, rounds))
+                        "mse" if ds.is_regression else "accuracy", mp_ceiling(model_input(ds, facts), rounds))
 
 
-def with_out_degree(ds):
-    """``ds`` with one more feature column: each node's out-degree (edges ``src -> dst``
-    leaving it), in ``x``'s dtype."""
-    degree = np.bincount(ds.src, minlength=ds.num_nodes).astype(ds.x.dtype)
-    return replace(ds, x=np.column_stack([ds.x, degree]))
+def model_input(ds, facts):
+    """``ds`` as the model sees it: with degree features if ``facts.sees_degrees``."""
+    return with_degrees(ds) if facts.sees_degrees else ds
+
+
+def with_degrees(ds):
+    """``ds`` with two more feature columns: each node's out-degree and in-degree (edges
+    ``src -> dst`` leaving and entering it), in ``x``'s dtype."""
+    out_degree = np.bincount(ds.src, minlength=ds.num_nodes).astype(ds.x.dtype)
+    in_degree = np.bincount(ds.dst, minlength=ds.num_nodes).astype(ds.x.dtype)
+    return replace(ds, x=np.column_stack([ds.x, out_degree, in_degree]))

@@ -10,7 +10,12 @@ runs on a few datasets generates each dataset once. The values, by the names hyp
   the split: 1-WL on what the row's model receives (its facts from ``models.facts``);
 - ``smoothing_rate``: ``lambda^2`` with ``lambda = theory.smoothing.oono_suzuki_lambda`` of
   the graphs holding test examples (the graphs the ``energy`` column is measured on); NaN
-  when those edges are not symmetric (the rate is a theorem about undirected graphs);
+  unless those edges are symmetric, without repeats or self-loops (the rate is a theorem
+  about simple undirected graphs);
+- ``energy_rate_bound``: ``theory.smoothing.cai_wang_rate_bound`` of the row's ``energy``
+  and ``layer_weights`` with that lambda and the energy of a constant feature;
+- ``ceiling`` and ``ceiling_nmse`` are computed on the row's examples of radius
+  ``example_radius`` when the table has that column (``theory.example_radius``);
 - ``min_width`` (tree-neighbors-match only, NaN otherwise): Alon & Yahav's least width
   (``theory.bottleneck.min_width`` with ``FLOAT_BITS`` bits per float) for the leaf
   arrangements the training split holds: ``2^(bits d)`` states must tell apart
@@ -84,28 +89,61 @@ class TheoryValues:
             self._values[slot] = compute(self.dataset(key))
         return self._values[slot]
 
-    def ceiling(self, key: DatasetKey, model: str, depth: int, split: str) -> float:
+    def ceiling(self, key: DatasetKey, model: str, depth: int, split: str,
+                example_radius: int | None = None, normalised: bool = False) -> float:
         """Best accuracy (least MSE) of a depth-``depth`` ``model`` network on ``split`` of
-        the dataset (``theory.model_ceiling``); NaN when the split is empty or the model is
-        not message passing. Raises ``ValueError`` for a model without declared facts."""
+        the dataset (``theory.model_ceiling``), on its examples of radius ``example_radius``
+        when given; with ``normalised`` the least MSE over the variance of those examples'
+        labels (NaN for classification). NaN when no example is left or the model is not
+        message passing. Raises ``ValueError`` for a model without declared facts."""
         from depthlab.models.facts import facts_of
-        from depthlab.theory.model_ceiling import ceiling_rounds, model_ceiling
+        from depthlab.theory.ceiling import best_score, example_colours
+        from depthlab.theory.model_ceiling import ceiling_rounds, model_input
 
         facts = facts_of(model)
         if not facts.message_passing:
             return float("nan")
         rounds = ceiling_rounds(facts, int(depth))
+        subset = (split, None if example_radius is None else int(example_radius), normalised)
 
-        def compute(ds: TaskDataset):
-            return model_ceiling(ds, model, facts, int(depth)).splits
+        def compute(ds: TaskDataset) -> float:
+            colours = self._cached("colours", key, (rounds, facts.sees_degrees),
+                                   lambda d: example_colours(model_input(d, facts), rounds))
+            idx = ds.split_indices(split)
+            if example_radius is not None:
+                idx = idx[ds.radius[idx] == int(example_radius)]
+            if len(idx) == 0 or (normalised and not ds.is_regression):
+                return float("nan")
+            score = best_score(ds, colours, idx)
+            if not normalised:
+                return score
+            variance = float(np.var(ds.y[idx].astype(np.float64)))
+            return score / variance if variance > 0 else float("nan")
 
-        ceilings = self._cached("ceiling", key, (rounds, facts.sees_degrees), compute)
-        value = ceilings.get(split)
-        return float("nan") if value is None else float(value)
+        return float(self._cached("ceiling", key, (rounds, facts.sees_degrees, subset), compute))
+
+    def smoothing_constants(self, key: DatasetKey) -> tuple[float, float]:
+        """``(lambda, E(1))`` of the test graphs (Oono & Suzuki's lambda; the Dirichlet
+        energy of a constant feature); NaNs unless they are simple and undirected."""
+        return self._cached("smoothing_constants", key, None, _test_graph_constants)
 
     def smoothing_rate(self, key: DatasetKey) -> float:
-        """``lambda^2`` of the test graphs (module docstring); NaN if they are directed."""
-        return self._cached("smoothing_rate", key, None, _test_graph_rate)
+        """``lambda^2`` of the test graphs (module docstring); NaN unless they are simple and
+        undirected."""
+        return self.smoothing_constants(key)[0] ** 2
+
+    def energy_rate_bound(self, key: DatasetKey, energies, layer_weights) -> float:
+        """Cai & Wang's bound on the energy rate of a run with the per-layer ``energies``
+        and ``layer_weights`` (JSON text or lists) on the dataset's test graphs
+        (``theory.smoothing.cai_wang_rate_bound``); NaN where either is missing."""
+        from depthlab.theory.smoothing import cai_wang_rate_bound
+
+        energies, layer_weights = (json.loads(v) if isinstance(v, str) else v
+                                   for v in (energies, layer_weights))
+        if not isinstance(energies, list) or not isinstance(layer_weights, list):
+            return float("nan")
+        lam, constant = self.smoothing_constants(key)
+        return cai_wang_rate_bound(energies, layer_weights, lam, constant)
 
     def min_width(self, key: DatasetKey) -> float:
         """Alon & Yahav's least width for the dataset's training set (module docstring)."""
@@ -117,15 +155,20 @@ class TheoryValues:
         ``depth`` and ``model``. Raises ``ValueError`` for an unknown
         name."""
         keys = dataset_keys(rows)
-        if name == "ceiling":
-            values = [self.ceiling(k, m, d, split) for k, m, d in zip(keys, rows["model"], rows["depth"])]
+        if name in ("ceiling", "ceiling_nmse"):
+            radii = rows["example_radius"] if "example_radius" in rows.columns else [None] * len(rows)
+            values = [self.ceiling(k, m, d, split, r, name == "ceiling_nmse")
+                      for k, m, d, r in zip(keys, rows["model"], rows["depth"], radii)]
         elif name == "smoothing_rate":
             values = [self.smoothing_rate(k) for k in keys]
+        elif name == "energy_rate_bound":
+            values = [self.energy_rate_bound(k, e, w)
+                      for k, e, w in zip(keys, rows["energy"], rows["layer_weights"])]
         elif name == "min_width":
             values = [self.min_width(k) for k in keys]
         else:
             raise ValueError(f"unknown theory value {name!r}; choose one of: ceiling, "
-                             "smoothing_rate, min_width")
+                             "ceiling_nmse, smoothing_rate, energy_rate_bound, min_width")
         return pd.Series(values, index=rows.index, dtype=float)
 
 
@@ -140,17 +183,15 @@ def split_graph_edges(ds: TaskDataset, split: str) -> tuple[np.ndarray, np.ndarr
     return new_id[ds.src[edges]], new_id[ds.dst[edges]], int(keep.sum())
 
 
-def _test_graph_rate(ds: TaskDataset) -> float:
-    from depthlab.theory.smoothing import oono_suzuki_lambda
+def _test_graph_constants(ds: TaskDataset) -> tuple[float, float]:
+    from depthlab.theory.smoothing import dirichlet_energy, oono_suzuki_lambda
 
     src, dst, n = split_graph_edges(ds, "test")
-    if n == 0:
-        return float("nan")
     forward = np.unique(src * n + dst)
-    backward = np.unique(dst * n + src)
-    if not np.array_equal(forward, backward):
-        return float("nan")
-    return oono_suzuki_lambda(src, dst, n) ** 2
+    simple = len(forward) == len(src) and not np.any(src == dst)
+    if n == 0 or not simple or not np.array_equal(forward, np.unique(dst * n + src)):
+        return float("nan"), float("nan")
+    return oono_suzuki_lambda(src, dst, n), dirichlet_energy(np.ones(n), src, dst)
 
 
 def training_permutations(ds: TaskDataset) -> np.ndarray:

@@ -112,12 +112,13 @@ def task_ball_family(name: str, params: dict[str, Any]) -> tuple[str, dict[str, 
     """The closed-form family of a depthlab task's target balls, with its parameters.
 
     tree-neighbors-match: the root of a complete ``arity``-ary tree of depth ``radius``
-    (exact for every target). grid-chain without shortcuts: the chain (height 1) or grid
-    interior, exact for targets at distance >= L from the border and an upper bound for
+    (exact for every target). grid-chain without shortcuts: the chain (height or width 1:
+    a path) or grid interior, exact for targets at distance >= L from the border and an upper bound for
     the others. None for any other task.
     """
     if name == "tree-neighbors-match":
         return "tree", {"m": int(params["arity"]), "r": int(params["radius"])}
     if name == "grid-chain" and not params.get("shortcut_p"):
-        return ("chain" if params["height"] == 1 else "grid"), {}
+        path = params["height"] == 1 or params.get("width") == 1    # an H x 1 grid is a path
+        return ("chain" if path else "grid"), {}
     return None

@@ -174,6 +174,31 @@ def oono_suzuki_bound(initial_distance: float, lam: float, singular_values) -> n
     return initial_distance * factors
 
 
+def cai_wang_rate_bound(energies, layer_weights, lam: float, constant_energy: float) -> float:
+    """Bound on the geometric-mean per-layer energy rate ``(E_L / E_0)^(1/L)`` of a GCN
+    stack ``X^(l+1) = sigma(P X^(l) W_l + 1 b_l^T)``, ``sigma`` ReLU or identity, ``P`` the
+    augmented normalised adjacency of a simple undirected graph (Cai & Wang 2020,
+    Lemmas 3.1-3.3 and Theorem 3.1: ``E(P X) <= lambda^2 E(X)``, ``E(X W) <= s^2 E(X)``,
+    ``E(sigma(X)) <= E(X)``; the bias by the triangle inequality of the seminorm
+    ``sqrt(E)``: ``sqrt(E(Y + 1 b^T)) <= sqrt(E(Y)) + |b| sqrt(E(1))``). Per layer
+
+        E_(l+1) / E_l <= (s_l lambda + |b_l| sqrt(E(1) / E_l))^2,
+
+    ``s_l`` the largest singular value of ``W_l``; the product over layers bounds
+    ``E_L / E_0``. ``energies``: the L + 1 measured energies (:func:`dirichlet_energy`);
+    ``layer_weights``: L dicts with ``top_singular_value`` and ``bias_norm``;
+    ``constant_energy``: ``E(1)`` of an all-ones column. NaN when a layer's weights are
+    unknown, L = 0, or an energy before the last is not positive."""
+    e = np.asarray(energies, dtype=np.float64)
+    if len(e) < 2 or len(layer_weights) != len(e) - 1 or any(w is None for w in layer_weights) \
+            or not np.all(e[:-1] > 0):
+        return float("nan")
+    s = np.array([w["top_singular_value"] for w in layer_weights], dtype=np.float64)
+    b = np.array([w["bias_norm"] for w in layer_weights], dtype=np.float64)
+    rates = (s * lam + b * np.sqrt(constant_energy / e[:-1])) ** 2
+    return float(np.exp(np.mean(np.log(rates)))) if np.all(rates > 0) else 0.0
+
+
 def smoothing_profile(states: list, src, dst) -> dict[str, list[float]]:
     """Per-layer over-smoothing measures of ``states = [h^(0), ..., h^(L)]`` (each (N, d))
     on one graph: ``energy`` (:func:`dirichlet_energy`), ``energy_unnormalised``, ``mad``

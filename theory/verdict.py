@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 SUPPORTED, REFUTED, INCONCLUSIVE = "supported", "refuted", "inconclusive"
+MEASURED = "measured"   # a Measurement's status: no claim, never decides an AllOf
 VIOLATES, CONFIRMS, UNDECIDED, VACUOUS, THIN = ("violates", "confirms", "undecided", "vacuous",
                                                 "thin")
 ROW_STATUSES = (VIOLATES, CONFIRMS, UNDECIDED, VACUOUS, THIN)
@@ -20,7 +21,7 @@ ID_COLUMNS = ("task", "radius", "model", "depth", "width", "seed")
 class Verdict:
     """The outcome of checking one hypothesis.
 
-    ``status``: supported / refuted / inconclusive; ``reason``: one sentence why;
+    ``status``: supported / refuted / inconclusive (measured for a Measurement); ``reason``: one sentence why;
     ``claim``: the hypothesis in words; ``matched``: rows passing the filter;
     ``evidence``: the rows (or configs, or groups) judged, with their intervals and status;
     ``theory``: the value compared against and its range over the evidence;

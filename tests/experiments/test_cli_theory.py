@@ -1,4 +1,7 @@
 import json
+import re
+
+import numpy as np
 
 import pytest
 
@@ -33,7 +36,7 @@ def test_ceiling(tree_dir, capsys):
     assert main(["theory", "ceiling", str(tree_dir), "--depth", "1"]) == 0
     assert "ceiling (accuracy)" in capsys.readouterr().out
     mixhop = run_json(capsys, "ceiling", str(tree_dir), "--depth", "1", "--model", "mixhop")
-    assert mixhop["rounds"] == 2 and "out-degree" in mixhop["input"]
+    assert mixhop["rounds"] == 2 and "in-degree" in mixhop["input"]
     assert mixhop["splits"] == deep["splits"]
     assert main(["theory", "ceiling", str(tree_dir), "--depth", "1", "--model", "nope"]) == 2
     assert "declares no facts" in capsys.readouterr().err
@@ -65,6 +68,17 @@ def test_curvature(tmp_path, capsys):
     assert "negative" in table and "0.3333" in table
 
 
+def test_curvature_summary_counts_rounding_as_zero(tmp_path, capsys, monkeypatch):
+    """A curvature of -1.1e-16 (rounding of a flat edge) is not negative; -0.5 is."""
+    import depthlab.theory.curvature as curvature
+
+    monkeypatch.setattr(curvature, "balanced_forman_curvature",
+                        lambda u, v: np.array([-1.1e-16, 0.0, -0.5]))
+    assert main(["theory", "curvature", edge_file(tmp_path, "0 1\n1 2\n2 3\n")]) == 0
+    summary = capsys.readouterr().out
+    assert re.search(r"negative\s*│\s*1\b", summary), summary
+
+
 def test_curvature_errors_name_the_line(tmp_path, capsys):
     assert main(["theory", "curvature", edge_file(tmp_path, "0 1\n1 two\n")]) == 2
     assert "line 2" in capsys.readouterr().err
@@ -82,8 +96,8 @@ def test_resistance(tmp_path, capsys):
                             {"u": 2, "v": 2, "resistance": 0.0}]
     split = edge_file(tmp_path, "0 1\n2 3\n")
     out = run_json(capsys, "resistance", split, "--pair", "0,3")
-    assert out == {"total": None, "pairs": [{"u": 0, "v": 3, "resistance": None}]}
-    assert run_json(capsys, "resistance", path, "--no-total")["total"] is None
+    assert out == {"total": "disconnected", "pairs": [{"u": 0, "v": 3, "resistance": "disconnected"}]}
+    assert run_json(capsys, "resistance", path, "--no-total")["total"] == "skipped"
     assert main(["theory", "resistance", path, "--pair", "1,9"]) == 2
     assert "node 9 does not appear" in capsys.readouterr().err
     assert main(["theory", "resistance", path, "--pair", "1-4"]) == 2

@@ -72,7 +72,7 @@ def test_runs_and_report_commands(local_db, tmp_path, capsys):
     assert main(["report", "--db", str(local_db), "--format", "csv", "--y", "train_acc,test_acc",
                  "--plot", str(tmp_path / "c.png"), "--heatmap", str(tmp_path / "h.svg")]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == ("task,model,radius,depth,chance,train_acc_mean,train_acc_std,"
+    assert lines[0] == ("task,model,radius,depth,chance,test_ceiling,train_acc_mean,train_acc_std,"
                         "test_acc_mean,test_acc_std,n")
     assert len(lines) == 5
     assert (tmp_path / "c.png").stat().st_size > 0 and (tmp_path / "h.svg").stat().st_size > 0

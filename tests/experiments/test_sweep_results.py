@@ -59,7 +59,7 @@ def test_aggregate_over_seeds_keeps_configs_apart():
     assert splitting == ["model.residual"]
     assert keys == ["task", "model", "radius", "model.residual", "depth"]
     table = aggregate(frame, x="radius", y="test_acc", by=["model"])
-    assert list(table.columns) == keys + ["chance", "test_acc_mean", "test_acc_std", "n"]
+    assert list(table.columns) == keys + ["chance", "test_ceiling", "test_acc_mean", "test_acc_std", "n"]
     plain = table[~table["model.residual"].astype(bool)]
     assert plain["test_acc_mean"].tolist() == [0.75, 0.75]
     assert np.allclose(plain["test_acc_std"], np.std([0.5, 1.0], ddof=1))

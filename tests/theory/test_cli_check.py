@@ -62,15 +62,52 @@ def test_toml_hypotheses_json(db, tmp_path, capsys):
     assert "thin" in gcn["reason"]
 
 
-def test_builtin_oversmoothing_regenerates_the_dataset(db, capsys):
+def oversmoothing_db(path, top_singular_value: float):
+    """csbm runs: plain GCN and PairNorm GCN at depths 2 and 16, two seeds each; the plain
+    GCN's energy falls 100x per layer, its layers' weights as given (no bias)."""
+    weights = {"top_singular_value": top_singular_value, "bias_norm": 0.0}
+    with Store(path, create=True) as store:
+        for seed in (0, 1):
+            for depth, acc, plain_acc in ((2, 0.95, 0.96), (16, 0.97, 0.5)):
+                energy = [4.0 * 0.01 ** k for k in range(depth + 1)]
+                store.put_finished(*run(f"gcn{depth}-{seed}", "csbm", CSBM, "gcn", depth, seed,
+                                        energy=energy, layer_weights=[weights] * depth,
+                                        test_acc=plain_acc, n_test=200))
+                key, config, record = run(f"pair{depth}-{seed}", "csbm", CSBM, "gcn", depth, seed,
+                                          energy=[4.0] * (depth + 1), layer_weights=[None] * depth,
+                                          test_acc=acc, n_test=200)
+                config["model"]["norm"] = "pair"
+                store.put_finished(key, config, record)
+    return path
+
+
+def test_builtin_oversmoothing_is_supported_with_both_claims(tmp_path, capsys):
+    db = oversmoothing_db(tmp_path / "runs.db", top_singular_value=1.0)
     assert main(["check", "oversmoothing", "--db", str(db), "--json"]) == 0
     (verdict,) = json.loads(capsys.readouterr().out)
     ds = make_task("csbm", seed=0, **CSBM)
-    expected = oono_suzuki_lambda(*split_graph_edges(ds, "test")) ** 2
-    (config,) = verdict["evidence"]
-    assert config["theory"] == pytest.approx(expected)
-    assert config["n"] == 2 and config["mean"] == pytest.approx((0.01 + 0.0125) / 2)
-    assert config["upper"] < expected and verdict["status"] == "supported"
+    lam_squared = oono_suzuki_lambda(*split_graph_edges(ds, "test")) ** 2
+    parts = {p["name"].split("/")[1]: p for p in verdict["parts"]}
+    assert verdict["status"] == "supported"
+    bound = parts["bound"]
+    assert bound["status"] == "supported" and len(bound["evidence"]) == 4   # plain GCN rows only
+    assert all(row["theory"] == pytest.approx(lam_squared) for row in bound["evidence"])
+    assert all(row["energy_rate"] == pytest.approx(0.01) for row in bound["evidence"])
+    assert parts["accuracy-loss"]["status"] == "supported"
+    assert [row["theory"] for row in parts["accuracy-loss"]["evidence"]] == [0.96, 0.96]
+    assert parts["energy-loss"]["status"] == "supported"
+    assert parts["pairnorm-keeps-accuracy"]["status"] == "supported"
+    variants = parts["variants"]
+    assert variants["status"] == "measured" and len(variants["evidence"]) == 4
+
+
+def test_builtin_oversmoothing_bound_fails_when_weights_cannot_explain_the_energy(tmp_path, capsys):
+    """A rate the measured weights cannot produce (s = 1e-3, so the bound is 1e-6 lambda^2
+    per layer, yet the energy falls only 100x per layer) refutes the theorem's part."""
+    db = oversmoothing_db(tmp_path / "runs.db", top_singular_value=1e-3)
+    assert main(["check", "oversmoothing", "--db", str(db), "--json"]) == 0
+    (verdict,) = json.loads(capsys.readouterr().out)
+    assert verdict["status"] == "refuted" and "oversmoothing/bound" in verdict["reason"]
 
 
 def test_table_output_and_exit_code_zero_when_refuted(db, tmp_path, capsys):

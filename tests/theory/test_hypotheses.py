@@ -15,7 +15,7 @@ from depthlab.theory.builtin_hypotheses import builtin_hypotheses
 from depthlab.theory.columns import resolve_column
 from depthlab.theory.filters import select
 from depthlab.theory.hypotheses import check, resolve_hypotheses
-from depthlab.theory.model_ceiling import with_out_degree
+from depthlab.theory.model_ceiling import with_degrees
 from depthlab.theory.verdict import INCONCLUSIVE, REFUTED, SUPPORTED
 from depthlab.theory.hypothesis_spec import (
     DERIVED_QUANTITIES,
@@ -250,13 +250,16 @@ def test_ceiling_sees_senders_degrees_for_degree_weighted_families():
     theory = TheoryValues(lambda task, params, seed: ds)
     table = frame(row(model="gin", depth=1), row(model="gcn", depth=1), row(model="sign", depth=1))
     assert resolve_column(table, "ceiling", theory).tolist() == [0.5, 1.0, 1.0]
-    assert with_out_degree(ds).x.tolist() == [[0, 1], [0, 1], [0, 1], [0, 3], [0, 1], [0, 1]]
+    assert with_degrees(ds).x.tolist() == [[0, 1, 1], [0, 1, 1], [0, 1, 1], [0, 3, 3], [0, 1, 1],
+                                           [0, 1, 1]]
 
 
 def tnm_rows(**fields) -> dict:
     params = resolve_params("tree-neighbors-match", radius=2)
+    n_test = len(tnm().split_indices("test"))
+    by_radius = json.dumps([{"radius": 2, "n": n_test, "acc": fields.get("test_acc", 0.2)}])
     return row(task="tree-neighbors-match", task_params=json.dumps(params, sort_keys=True),
-               radius=2, chance=0.25, n_test=len(tnm().split_indices("test")), **fields)
+               radius=2, chance=0.25, n_test=n_test, test_by_radius=by_radius, **fields)
 
 
 def tnm() -> TaskDataset:
@@ -278,6 +281,8 @@ def test_radius_builtin_on_a_regenerated_tree_task():
     # every non-root node of a tree has out-degree 1: GCN's ceiling is GIN's
     assert accuracy.evidence["theory"].tolist() == [ceiling] * 3
     assert verdict.status == REFUTED and verdict.statistics["parts_without_evidence"] == ["radius/mse"]
+    within = verdict.parts[2]
+    assert within.status == "measured" and within.evidence["depth"].tolist() == [2, 1]
     fair = check(builtin_hypotheses()["radius"], table.iloc[[1, 3, 4]])
     assert fair.status == SUPPORTED
 

@@ -16,7 +16,7 @@ from depthlab.theory.builtin_hypotheses import builtin_hypotheses
 from depthlab.theory.ceiling import mp_ceiling
 from depthlab.theory.columns import resolve_column
 from depthlab.theory.hypotheses import check
-from depthlab.theory.model_ceiling import model_ceiling, with_out_degree
+from depthlab.theory.model_ceiling import model_ceiling, with_degrees
 from depthlab.theory.predictions import TheoryValues
 
 
@@ -44,7 +44,8 @@ def grid_rows(*models_depths, **fields) -> pd.DataFrame:
     params = resolve_params("grid-chain", radius=4, height=1, width=9)
     rows = [{"task": "grid-chain", "task_params": json.dumps(params, sort_keys=True),
              "data_seed": 0, "model": m, "depth": d, "width": 16, "seed": 0, "radius": 4,
-             "chance": 0.5, "n_test": 100, "test_acc": 0.5, "test_mse": None, **fields}
+             "chance": 0.5, "n_test": 100, "test_acc": 0.5, "test_mse": None,
+             "test_by_radius": json.dumps([{"radius": 4, "n": 100, "acc": 0.5}]), **fields}
             for m, d in models_depths]
     return pd.DataFrame(rows)
 
@@ -69,9 +70,9 @@ def test_mixhop_is_judged_with_two_hops_per_layer():
     part = check(builtin_hypotheses()["radius"], table, TheoryValues()).parts[0]
     assert part.evidence["model"].tolist() == ["mixhop", "gin"]
     ds = make_task("grid-chain", seed=0, **json.loads(table["task_params"][0]))
-    expected = mp_ceiling(with_out_degree(ds), 2)["test"]
+    expected = mp_ceiling(with_degrees(ds), 2)["test"]
     assert part.evidence["theory"][0] == pytest.approx(expected)
-    assert part.theory["input"]["mixhop"].startswith("node features + each node's out-degree")
+    assert part.theory["input"]["mixhop"].startswith("node features + each node's out- and in-degree")
     assert part.theory["input"]["gin"] == "node features"
 
 

@@ -73,6 +73,7 @@ def test_tree_neighbors_match_targets_follow_the_closed_form():
 def test_task_families():
     assert task_ball_family("grid-chain", {"height": 1, "shortcut_p": 0.0}) == ("chain", {})
     assert task_ball_family("grid-chain", {"height": 4, "shortcut_p": 0.0}) == ("grid", {})
+    assert task_ball_family("grid-chain", {"height": 5, "width": 1, "shortcut_p": 0.0}) == ("chain", {})
     assert task_ball_family("grid-chain", {"height": 4, "shortcut_p": 0.1}) is None
     assert task_ball_family("csbm", {}) is None
 
