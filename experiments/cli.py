@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "depthlab.experiments.cli_runs",
     "depthlab.experiments.cli_theory",
     "depthlab.experiments.cli_check",
+    "depthlab.experiments.cli_rewire",
 )
 EXPECTED_ERRORS = (ValueError, FileNotFoundError, PermissionError)
 
