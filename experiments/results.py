@@ -109,13 +109,13 @@ def frame_of(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
 def report_frame(frame: pd.DataFrame, x: str, by: str | Sequence[str] = ()) -> pd.DataFrame:
     """``frame`` as a report along ``x`` per ``by`` needs it: when either names
     ``example_radius``, one row per run and radius of its test examples
-    (``theory.example_radius``; the run-level ceilings are blanked, as they are not those
+    (``theory.example_radius``; without the run-level ceilings, which are not those
     of the group), else ``frame`` itself."""
     from depthlab.theory.example_radius import by_example_radius
 
     if "example_radius" not in (x, *names(by)):
         return frame
-    return by_example_radius(frame).assign(test_ceiling=None, test_ceiling_nmse=None)
+    return by_example_radius(frame).drop(columns=list(CEILINGS.values()), errors="ignore")
 
 
 def config_columns(frame: pd.DataFrame) -> list[str]:
