@@ -2,7 +2,9 @@
 
 JSON outputs (``--json``), stable contracts:
 - ``ceiling``: ``{"model", "depth", "rounds", "input", "metric": "accuracy" | "mse",
-  "splits": {split: value}}`` (``theory.model_ceiling.ModelCeiling``)
+  "splits": {split: value}, "stable_after"}`` (``theory.model_ceiling.ModelCeiling``);
+  ``stable_after`` is the round at which refinement stopped because the colouring was
+  stable, null when it still changed at ``rounds``
 - ``receptive-field``: ``{"depth", "nodes", "min", "mean", "max", "closed_form"}``, with
   ``closed_form`` null or ``{"family", "formula", "params", "value", "matching"}``
 - ``bottleneck``: ``{"radius", "arity", "bits", "min_width"}``
@@ -20,7 +22,7 @@ import math
 
 import numpy as np
 
-from depthlab.experiments.console import print_json, print_mapping, print_table
+from depthlab.experiments.console import print_json, print_line, print_mapping, print_table
 
 SHOWN_EDGES = 10
 CURVATURE_TOLERANCE = 1e-9
@@ -104,6 +106,10 @@ def _ceiling(args) -> int:
     if args.json:
         print_json(ceiling.to_dict())
         return 0
+    if ceiling.stable_after is not None:
+        print_line(f"the colouring is stable after {ceiling.stable_after} rounds: refinement "
+                   f"stopped at round {ceiling.stable_after} of {ceiling.rounds}; more layers "
+                   "separate nothing more")
     rows = []
     for split, value in ceiling.splits.items():
         idx = ds.split_indices(split)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from depthlab.theory.arguments import require_int
-from depthlab.theory.wl import wl_colours, wl_graph_colours
+from depthlab.theory.wl import refine_until_stable, wl_colours, wl_graph_colours
 
 
 def example_colours(ds, depth: int) -> np.ndarray:
@@ -40,9 +40,24 @@ def mp_ceiling(ds, depth: int) -> dict[str, float]:
     Returns ``{split name: value}`` in the order train, val, test. Raises ``ValueError``
     for ``depth < 0``.
     """
-    colours = example_colours(ds, depth)
+    return mp_ceiling_until_stable(ds, depth)[0]
+
+
+def mp_ceiling_until_stable(ds, depth: int) -> tuple[dict[str, float], int]:
+    """``(mp_ceiling(ds, depth), rounds)``, refining only until the colouring is stable.
+
+    ``rounds <= depth`` is the number of refinement rounds done: when it is below
+    ``depth``, the partition was stable after ``rounds`` rounds, so deeper networks
+    separate nothing more and the ceiling is that of ``rounds`` layers. Costs at most
+    ``rounds + 1`` rounds of refinement over every node, whatever ``depth``.
+    """
+    colours, rounds = refine_until_stable(ds, require_int("depth", depth, 0))
+    if ds.level == "node":
+        colours = colours[ds.target]
+    else:
+        colours = wl_graph_colours(ds.node_ptr, colours)[ds.graph_id]
     splits = {split: ds.split_indices(split) for split in ("train", "val", "test")}
-    return {split: best_score(ds, colours, idx) for split, idx in splits.items() if len(idx)}
+    return {split: best_score(ds, colours, idx) for split, idx in splits.items() if len(idx)}, rounds
 
 
 def best_score(ds, colours: np.ndarray, examples: np.ndarray) -> float:

@@ -19,13 +19,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from depthlab.theory.arguments import require_int
-from depthlab.theory.ceiling import mp_ceiling
+from depthlab.theory.ceiling import mp_ceiling_until_stable
 
 
 @dataclass(frozen=True)
 class ModelCeiling:
     """``splits``: best accuracy (``metric`` "accuracy") or least MSE ("mse") per split;
-    ``rounds``: 1-WL rounds; ``input``: the initial colours in words."""
+    ``rounds``: 1-WL rounds; ``input``: the initial colours in words; ``stable_after``:
+    the round at which refinement stopped because the colouring was stable (``None`` when
+    it still changed at ``rounds``; the ceiling is the same either way)."""
 
     model: str
     depth: int
@@ -33,11 +35,13 @@ class ModelCeiling:
     input: str
     metric: str
     splits: dict[str, float]
+    stable_after: int | None = None
 
     def to_dict(self) -> dict:
         """JSON-able form."""
         return {"model": self.model, "depth": self.depth, "rounds": self.rounds,
-                "input": self.input, "metric": self.metric, "splits": dict(self.splits)}
+                "input": self.input, "metric": self.metric, "splits": dict(self.splits),
+                "stable_after": self.stable_after}
 
 
 def ceiling_rounds(facts, depth: int) -> int:
@@ -61,8 +65,10 @@ def model_ceiling(ds, model: str, facts, depth: int) -> ModelCeiling:
     of TaskDataset ``ds`` (module docstring). Raises ``ValueError`` for ``depth < 0`` or a
     model that is not message passing."""
     rounds = ceiling_rounds(facts, depth)
+    splits, done = mp_ceiling_until_stable(model_input(ds, facts), rounds)
     return ModelCeiling(model, int(depth), rounds, ceiling_input(facts),
-                        "mse" if ds.is_regression else "accuracy", mp_ceiling(model_input(ds, facts), rounds))
+                        "mse" if ds.is_regression else "accuracy", splits,
+                        done if done < rounds else None)
 
 
 def model_input(ds, facts):

@@ -38,27 +38,42 @@ def wl_colours(data, rounds: int, nodes: np.ndarray | None = None) -> np.ndarray
     ``ValueError`` for ``rounds < 0`` or a node outside ``[0, N)``.
     """
     rounds = require_int("rounds", rounds, 0)
-    src, dst, x = message_graph(data)
-    colours = exact_row_ids(x) if x.dtype.kind in "biu" else row_ranks(x)
-    by_dst = sp.csr_matrix((src, (dst, np.arange(len(src)))), shape=(len(x), len(src)))
-    ptr, in_neighbours = by_dst.indptr.astype(np.int64), by_dst.data
     if nodes is None:
-        segments = Segments(ptr[:-1], np.diff(ptr), index=in_neighbours)
-        for _ in range(rounds):
-            refined = segments.multiset_labels(colours, own=colours)
-            if count_labels(refined) == count_labels(colours):
-                break
-            colours = refined
-        return colours
+        return refine_until_stable(data, rounds)[0]
+    colours, ptr, in_neighbours = _initial(data)
     nodes = np.asarray(nodes, dtype=np.int64)
-    if len(nodes) and (nodes.min() < 0 or nodes.max() >= len(x)):
-        raise ValueError(f"nodes must lie in [0, {len(x)}), got [{nodes.min()}, {nodes.max()}]")
+    if len(nodes) and (nodes.min() < 0 or nodes.max() >= len(colours)):
+        raise ValueError(f"nodes must lie in [0, {len(colours)}), got [{nodes.min()}, {nodes.max()}]")
     hops = _hops_to(ptr, in_neighbours, nodes, rounds)
     for k in range(1, rounds + 1):
         active = np.flatnonzero(hops <= rounds - k)
         segments = Segments(ptr[active], ptr[active + 1] - ptr[active], index=in_neighbours)
         colours[active] = segments.multiset_labels(colours, own=colours[active])
     return colours[nodes]
+
+
+def refine_until_stable(data, rounds: int) -> tuple[np.ndarray, int]:
+    """``(colours, done)``: every node's colour after ``rounds`` rounds, computed in
+    ``done <= rounds`` rounds. ``done < rounds`` means the partition was stable after
+    ``done`` rounds (the next round added no colour), so every later round gives the same
+    partition and refinement stopped there. Raises ``ValueError`` for ``rounds < 0``."""
+    rounds = require_int("rounds", rounds, 0)
+    colours, ptr, in_neighbours = _initial(data)
+    segments = Segments(ptr[:-1], np.diff(ptr), index=in_neighbours)
+    for done in range(rounds):
+        refined = segments.multiset_labels(colours, own=colours)
+        if count_labels(refined) == count_labels(colours):
+            return colours, done
+        colours = refined
+    return colours, rounds
+
+
+def _initial(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Round-0 colours and the in-neighbour lists (CSR ``ptr``, ``in_neighbours``)."""
+    src, dst, x = message_graph(data)
+    colours = exact_row_ids(x) if x.dtype.kind in "biu" else row_ranks(x)
+    by_dst = sp.csr_matrix((src, (dst, np.arange(len(src)))), shape=(len(x), len(src)))
+    return colours, by_dst.indptr.astype(np.int64), by_dst.data
 
 
 def _hops_to(ptr: np.ndarray, in_neighbours: np.ndarray, nodes: np.ndarray, limit: int) -> np.ndarray:

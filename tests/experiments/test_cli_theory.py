@@ -30,7 +30,8 @@ def edge_file(tmp_path, text):
 def test_ceiling(tree_dir, capsys):
     deep = run_json(capsys, "ceiling", str(tree_dir), "--depth", "2")
     assert deep == {"model": "gin", "depth": 2, "rounds": 2, "input": "node features",
-                    "metric": "accuracy", "splits": {"train": 1.0, "test": 1.0}}
+                    "metric": "accuracy", "splits": {"train": 1.0, "test": 1.0},
+                    "stable_after": None}
     shallow = run_json(capsys, "ceiling", str(tree_dir), "--depth", "1")
     assert set(shallow["splits"]) == {"train", "test"} and shallow["splits"]["test"] < 1.0
     assert main(["theory", "ceiling", str(tree_dir), "--depth", "1"]) == 0

@@ -93,3 +93,36 @@ def test_helpers_and_errors(tiny_dataset):
     assert least_mse(np.array([0, 0, 1]), np.array([1.0, 3.0, 7.0])) == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match="depth=-1"):
         mp_ceiling(tiny_dataset, -1)
+
+
+def test_refinement_stops_when_the_colouring_is_stable():
+    from depthlab.tasks import make_task
+    from depthlab.theory.ceiling import mp_ceiling_until_stable
+
+    ds = make_task("tree-neighbors-match", seed=0, radius=3)
+    splits, rounds = mp_ceiling_until_stable(ds, 10**9)
+    assert rounds == 3          # the root hears its leaves after r rounds; nothing changes later
+    assert splits == mp_ceiling_until_stable(ds, rounds)[0]
+    for depth in range(6):      # the full refinement agrees with the target-only one
+        expected = {s: best_accuracy(example_colours(ds, depth)[ds.split_indices(s)],
+                                     ds.y[ds.split_indices(s)]) for s in ("train", "test")}
+        assert mp_ceiling(ds, depth) == expected
+
+
+def test_cli_ceiling_far_beyond_the_diameter_says_where_it_stopped(tmp_path):
+    import json
+    import time
+
+    from depthlab.tasks import make_task
+    from tests.hostile import run_cli
+
+    make_task("tree-neighbors-match", seed=0, radius=2).save(tmp_path / "ds")
+    start = time.perf_counter()
+    result = run_cli("theory", "ceiling", str(tmp_path / "ds"), "--model", "gin",
+                     "--depth", "100000000", "--json")
+    assert result.code == 0 and time.perf_counter() - start < 60
+    out = json.loads(result.out)
+    assert out["stable_after"] == 2 and out["rounds"] == 100000000
+    assert out["splits"]["train"] == 1.0
+    text = run_cli("theory", "ceiling", str(tmp_path / "ds"), "--model", "gin", "--depth", "50")
+    assert "stopped at round 2 of 50" in text.err
