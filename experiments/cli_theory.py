@@ -193,12 +193,11 @@ def _resistance(args) -> int:
     from depthlab.theory.resistance import effective_resistance, total_effective_resistance
 
     edges = _read_edges(args.edges)
-    ids, local = np.unique(np.concatenate([edges.u, edges.v]), return_inverse=True)
-    u, v = local[:len(edges.u)], local[len(edges.u):]
+    ids = np.unique(np.concatenate([edges.u, edges.v]))
     pairs = np.array([_parse_pair(text, ids, args.edges) for text in args.pair],
                      dtype=np.int64).reshape(-1, 2)
-    total = "skipped" if args.no_total else _finite(total_effective_resistance(u, v, len(ids)))
-    values = effective_resistance(u, v, np.searchsorted(ids, pairs), len(ids))
+    total = "skipped" if args.no_total else _finite(total_effective_resistance(edges.u, edges.v))
+    values = effective_resistance(edges.u, edges.v, pairs)
     out = {"total": total,
            "pairs": [{"u": int(a), "v": int(b), "resistance": _finite(r)}
                      for (a, b), r in zip(pairs, values)]}

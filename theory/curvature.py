@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from depthlab.tasks.ranges import concatenated_ranges
-from depthlab.theory.graph_input import node_count, simple_adjacency
+from depthlab.theory.graph_input import compact_ids, node_count, simple_adjacency
 
 WEDGE_CHUNK = 2**22
 
@@ -37,12 +37,17 @@ WEDGE_CHUNK = 2**22
 def balanced_forman_curvature(u: np.ndarray, v: np.ndarray, num_nodes: int | None = None) -> np.ndarray:
     """Ric(u[e], v[e]) for every edge e of the simple undirected graph on the edges u–v.
 
-    ``u``, ``v`` (E,) node ids in ``[0, num_nodes)`` (default: max id + 1); repeated edges
-    and both directions are allowed and get the same value. Returns (E,) float64.
+    ``u``, ``v`` (E,) node ids in ``[0, num_nodes)``, or with ``num_nodes`` None any ids
+    >= 0 (gapped or huge: relabelled to 0..n-1 first, so memory grows with the edges, not
+    the largest id; isolated nodes do not change curvature); repeated edges and both
+    directions are allowed and get the same value. Returns (E,) float64.
     Raises ``ValueError`` for a self-loop (naming its index) or an id out of range.
     """
     u = np.asarray(u, dtype=np.int64)
     v = np.asarray(v, dtype=np.int64)
+    if num_nodes is None:
+        ids, u, v, _ = compact_ids(u, v)
+        num_nodes = len(ids)
     num_nodes = node_count(u, v, num_nodes)
     loops = np.flatnonzero(u == v)
     if len(loops):

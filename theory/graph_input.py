@@ -17,6 +17,8 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
+MAX_ID = 2**63 - 1
+
 
 def message_graph(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(src, dst, x)`` of a TaskDataset or of a ``(src, dst, x)`` tuple, checked.
@@ -61,6 +63,25 @@ def node_count(src: np.ndarray, dst: np.ndarray, num_nodes: int | None) -> int:
     return int(num_nodes)
 
 
+def compact_ids(u: np.ndarray, v: np.ndarray,
+                extra: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(ids, u', v', extra')``: the distinct ids of the edges ``u``–``v`` (sorted) and the
+    edges (and ``extra`` ids, e.g. query pairs, which must appear in the edges) relabelled
+    to 0..n-1, so memory and time grow with the edges, not the largest id. Raises
+    ``ValueError`` naming an ``extra`` id that is not an endpoint of any edge."""
+    u = np.asarray(u, dtype=np.int64)
+    v = np.asarray(v, dtype=np.int64)
+    ids, local = np.unique(np.concatenate([u, v]), return_inverse=True)
+    if extra is None:
+        return ids, local[:len(u)], local[len(u):], None
+    extra = np.asarray(extra, dtype=np.int64)
+    at = np.minimum(np.searchsorted(ids, extra), max(len(ids) - 1, 0))
+    absent = np.flatnonzero(ids[at] != extra) if len(ids) else np.arange(extra.size)
+    if len(absent):
+        raise ValueError(f"node {extra.ravel()[absent[0]]} does not appear in the edges")
+    return ids, local[:len(u)], local[len(u):], at
+
+
 def in_adjacency(src: np.ndarray, dst: np.ndarray, num_nodes: int) -> sp.csr_matrix:
     """(N, N) 0/1 CSR matrix P with ``P[w, u] = 1`` iff there is an edge ``u -> w``.
 
@@ -103,7 +124,9 @@ class EdgeList(NamedTuple):
 def read_edge_list(path) -> EdgeList:
     """Read an undirected edge list: one edge ``u v`` (two integers >= 0) per line.
 
-    Blank lines and lines starting with ``#`` are skipped. Raises ``FileNotFoundError`` for
+    Ids may be any integers in ``[0, 2**63)``, gapped or huge: the theory functions
+    relabel them (:func:`compact_ids`). Blank lines and lines starting with ``#`` are
+    skipped. Raises ``FileNotFoundError`` for
     a missing file and ``ValueError`` naming the file and line for a malformed line or a
     negative id.
     """
@@ -124,8 +147,9 @@ def read_edge_list(path) -> EdgeList:
             except ValueError:
                 raise ValueError(f"{path}, line {number}: expected two integers 'u v', "
                                  f"got {text!r}") from None
-            if a < 0 or b < 0:
-                raise ValueError(f"{path}, line {number}: node ids must be >= 0, got {text!r}")
+            if not (0 <= a <= MAX_ID and 0 <= b <= MAX_ID):
+                raise ValueError(f"{path}, line {number}: node ids must lie in [0, {MAX_ID}], "
+                                 f"got {text!r}")
             rows.append((a, b, number))
     table = np.array(rows, dtype=np.int64).reshape(-1, 3)
     return EdgeList(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy())

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import splu
 
-from depthlab.theory.graph_input import node_count, simple_adjacency
+from depthlab.theory.graph_input import compact_ids, node_count, simple_adjacency
 
 DENSE_LIMIT = 10_000
 PAIR_BLOCK = 256
@@ -39,11 +39,16 @@ def effective_resistance(u: np.ndarray, v: np.ndarray, pairs, num_nodes: int | N
     """R(a, b) for each row (a, b) of ``pairs`` (P, 2), as (P,) float64 (inf across components).
 
     The graph is the simple undirected graph on the edges ``u``–``v`` over ``num_nodes``
-    nodes (default: max id + 1). Raises ``ValueError`` for ids out of range or a
+    nodes; with ``num_nodes`` None the nodes are the ids that appear in the edges (any ids
+    >= 0, gapped or huge: relabelled, :func:`theory.graph_input.compact_ids`) and every
+    pair id must be one of them. Raises ``ValueError`` for ids out of range or a
     ``pairs`` array that is not (P, 2).
     """
-    num_nodes = node_count(u, v, num_nodes)
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if num_nodes is None:
+        ids, u, v, pairs = compact_ids(u, v, pairs)
+        num_nodes = len(ids)
+    num_nodes = node_count(u, v, num_nodes)
     if len(pairs) and (pairs.min() < 0 or pairs.max() >= num_nodes):
         raise ValueError(f"pair ids must lie in [0, {num_nodes}), got [{pairs.min()}, {pairs.max()}]")
     matrix = laplacian(u, v, num_nodes)
@@ -84,8 +89,12 @@ def _solver(grounded: sp.csc_matrix):
 def total_effective_resistance(u: np.ndarray, v: np.ndarray, num_nodes: int | None = None) -> float:
     """sum_{a<b} R(a, b) = n tr(L^+); inf if the graph is disconnected, 0 for n <= 1.
 
-    Dense (O(n^3) time, O(n^2) memory): raises ``ValueError`` above ``DENSE_LIMIT`` nodes.
+    ``num_nodes`` None: the nodes are the ids that appear in the edges (relabelled). Dense
+    (O(n^3) time, O(n^2) memory): raises ``ValueError`` above ``DENSE_LIMIT`` nodes.
     """
+    if num_nodes is None:
+        ids, u, v, _ = compact_ids(u, v)
+        num_nodes = len(ids)
     num_nodes = node_count(u, v, num_nodes)
     if num_nodes > DENSE_LIMIT:
         raise ValueError(f"num_nodes={num_nodes} is too large for the dense total effective "

@@ -66,8 +66,19 @@ def test_disconnected_graphs():
 
 def test_bad_arguments(monkeypatch):
     u, v = edges_of(nx.path_graph(4))
-    with pytest.raises(ValueError, match=r"\[0, 4\)"):
+    with pytest.raises(ValueError, match="node 9 does not appear in the edges"):
         effective_resistance(u, v, [(0, 9)])
+    with pytest.raises(ValueError, match=r"\[0, 4\)"):
+        effective_resistance(u, v, [(0, 9)], num_nodes=4)
     monkeypatch.setattr(resistance, "DENSE_LIMIT", 3)
     with pytest.raises(ValueError, match="num_nodes=4 is too large"):
         total_effective_resistance(u, v)
+
+
+def test_gapped_ids_give_the_answer_of_the_relabelled_graph():
+    u, v = edges_of(nx.cycle_graph(5))
+    big = np.array([7, 10**12, 3 * 10**15, 42, 2**62])
+    pairs = [(0, 2), (1, 4)]
+    assert np.allclose(effective_resistance(big[u], big[v], big[np.array(pairs)]),
+                       effective_resistance(u, v, pairs))
+    assert total_effective_resistance(big[u], big[v]) == pytest.approx(total_effective_resistance(u, v))
