@@ -15,7 +15,7 @@ import pandas as pd
 from depthlab.experiments.executors import Outcome, RunFunction, available_cores, execute
 from depthlab.experiments.results import aggregate, frame_of, report_frame, results_frame, run_row
 from depthlab.experiments.run import run_config, task_dataset
-from depthlab.experiments.spec import Run, config_key, describe_estimate, expand, load_spec, parse_depth
+from depthlab.experiments.spec import Run, describe_estimate, expand, load_spec, resolve_run
 from depthlab.experiments.store import FAILED, FINISHED, Store
 
 DEFAULT_DB = "depthlab.db"
@@ -124,22 +124,20 @@ def train_one(task: str, model: str, depth: int | str, width: int = 32,
               db: str | Path | None = None) -> pd.DataFrame:
     """Train one config in this process; return its results-frame row (one-row DataFrame).
     ``depth`` may be relative to the task's radius ("r+1"). With ``db`` the run is also
-    stored (as a sweep would store it)."""
+    stored under the key a sweep gives the same config (:func:`experiments.spec.resolve_run`),
+    so a later sweep of it does not train it again."""
     from depthlab.tasks import resolve_params
 
     task_config = {"name": task, "params": resolve_params(task, **(task_params or {})),
                    "data_seed": data_seed}
-    radius = task_dataset(task_config).required_radius
-    config = {"task": task_config,
-              "model": {"name": model, "depth": parse_depth(depth, radius), "width": width,
-                        **(options or {})},
-              "train": dict(train or {}), "seed": seed}
-    key = config_key(config)
-    record = run_config(config)
+    run = resolve_run(task_dataset(task_config), task_config,
+                      {"name": model, "depth": depth, "width": width, **(options or {})},
+                      dict(train or {}), seed)
+    record = run_config(run.config)
     if db is not None:
         with Store(db, create=True) as store:
-            store.put_finished(key, config, record)
-    return frame_of([run_row(key, FINISHED, config, record)])
+            store.put_finished(run.key, run.config, record)
+    return frame_of([run_row(run.key, FINISHED, run.config, record)])
 
 
 class _ProgressBar:

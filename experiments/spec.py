@@ -173,16 +173,31 @@ def expand(spec: SweepSpec) -> list[Run]:
                                   model_config["width"], **options)
                 validated.add(signature)
             for train in train_grid:
-                train_config = _resolved_train(train, models, model_config["name"],
-                                               dataset.required_radius)
-                _check_train_examples(dataset, task_config, train_config)
-                cost = _estimate_seconds(dataset, model_config, train_config)
-                for seed in spec.seeds:
-                    config = {"task": task_config, "model": model_config,
-                              "train": train_config, "seed": seed}
-                    runs.append(Run(config_key(config), config, cost))
+                runs.extend(resolve_run(dataset, task_config, model_config, train, seed)
+                            for seed in spec.seeds)
     clear_task_cache()
     return runs
+
+
+def resolve_run(dataset, task_config: dict[str, Any], model: dict[str, Any],
+                train: dict[str, Any], seed: int) -> Run:
+    """The :class:`Run` of one config, resolved and keyed exactly as a sweep does it, so
+    ``depthlab train --db`` and ``depthlab sweep`` give one config one key.
+
+    ``dataset`` is the task of ``task_config`` (``{"name", "params" (resolved),
+    "data_seed"}``); ``model`` holds "name", "depth" (an int or an expression in r),
+    "width" or "param_budget", and options; ``train`` any training settings. Defaults are
+    filled in (``models.resolve_model_config``, ``models.resolve_train_config``). Raises
+    ``ValueError`` naming a bad value.
+    """
+    from depthlab import models
+
+    radius = dataset.required_radius
+    model_config = models.resolve_model_config({**model, "depth": parse_depth(model["depth"], radius)})
+    train_config = _resolved_train(train, models, model_config["name"], radius)
+    _check_train_examples(dataset, task_config, train_config)
+    config = {"task": task_config, "model": model_config, "train": train_config, "seed": seed}
+    return Run(config_key(config), config, _estimate_seconds(dataset, model_config, train_config))
 
 
 def describe_estimate(runs: Iterable[Run], workers: int) -> str:
