@@ -4,13 +4,20 @@
 for every run in worker processes (a local process pool, or Ray tasks) and calls
 ``on_outcome(outcome)`` in the calling process as each one completes, so the caller can
 store it at once: killing the caller loses only the runs in flight. A run whose function
-raises becomes a ``failed`` outcome with its traceback; it never stops the sweep.
+raises becomes a ``failed`` outcome with its traceback; it never stops the sweep. Workers
+never outlive the caller: local pool workers exit when it dies, even by SIGKILL
+(:func:`die_with_parent`); a local Ray cluster started by ``execute`` shares its fate
+(Ray kills a dead driver's tasks and its own processes).
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 import traceback
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -20,6 +27,8 @@ from typing import Any, Callable, Sequence
 
 EXECUTORS = ("local", "ray")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+PR_SET_PDEATHSIG = 1
+WATCHDOG_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -78,9 +87,34 @@ def execute(runs: Sequence, run_fn: RunFunction, on_outcome: OnOutcome, workers:
         _execute_ray(list(runs), run_fn, on_outcome, workers, address)
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
+    """Pool worker set-up: one thread per library, and death with the parent ``parent``."""
     for name in THREAD_VARIABLES:
         os.environ[name] = "1"
+    die_with_parent(parent)
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this process exit when the process ``parent`` dies, even by SIGKILL (which
+    gives it no chance to shut its pool down): on Linux the kernel sends SIGKILL at the
+    parent's death (``prctl(PR_SET_PDEATHSIG)``); everywhere a daemon thread checks every
+    ``WATCHDOG_SECONDS`` that the parent is still this process's parent, and exits if not
+    (also covering a parent that died before the ``prctl``)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="depthlab-parent-watchdog", daemon=True).start()
 
 
 def _execute_local(runs: list, run_fn: RunFunction, on_outcome: OnOutcome, workers: int) -> None:
@@ -102,7 +136,7 @@ def _run_pool(queue: deque, run_fn: RunFunction, on_outcome: OnOutcome, workers:
     broke."""
     workers = min(workers, len(queue))
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker)
+                               initializer=_init_worker, initargs=(os.getpid(),))
     pending: dict[Future, Any] = {}
     try:
         while queue or pending:

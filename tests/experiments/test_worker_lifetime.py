@@ -1,0 +1,53 @@
+"""Pool workers die with their parent (issue 10, item 9): a scheduler's `kill -9` of the
+sweep process leaves no worker running."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from depthlab.experiments.executors import die_with_parent
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_exit_when_the_sweep_is_killed(tmp_path):
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    env = {**os.environ, "FAKE_RUN_GATE": str(gate)}
+    sweep = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from tests.experiments.sweep_fakes import main; "
+         "main(sys.argv[1:])", str(tmp_path / "runs.db"), "4", "0", "2"], env=env,
+        start_new_session=True)
+    started = gate / "started"
+    deadline = time.time() + 90
+    while time.time() < deadline and (not started.exists() or len(started.read_text().split()) < 2):
+        time.sleep(0.1)
+    workers = [int(pid) for pid in started.read_text().split()]
+    assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+    os.kill(sweep.pid, signal.SIGKILL)
+    sweep.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
+
+
+def test_a_process_whose_parent_is_gone_exits_at_once():
+    child = subprocess.run(
+        [sys.executable, "-c", "from depthlab.experiments.executors import die_with_parent; "
+         "die_with_parent(1 if __import__('os').getppid() != 1 else 2); print('survived')"],
+        capture_output=True, text=True, timeout=60)
+    assert child.returncode == 1 and "survived" not in child.stdout
