@@ -17,6 +17,7 @@ from depthlab.experiments.results import aggregate, frame_of, report_frame, resu
 from depthlab.experiments.run import run_config, task_dataset
 from depthlab.experiments.spec import Run, describe_estimate, expand, load_spec, resolve_run
 from depthlab.experiments.store import FAILED, FINISHED, Store
+from depthlab.tasks.atomic_files import write_text_atomic
 
 DEFAULT_DB = "depthlab.db"
 Echo = Callable[[str], None]
@@ -191,8 +192,8 @@ def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | Non
     sweep(spec, paths["db"], workers=workers, executor=executor, progress=progress, echo=echo)
     frame = results_frame(paths["db"])
     table = aggregate(frame, x="radius", y=DEMO_METRICS, by=["model"])
-    paths["report_md"].write_text(render(table, "md"))
-    paths["report_csv"].write_text(render(table, "csv"))
+    write_text_atomic(paths["report_md"], render(table, "md"))
+    write_text_atomic(paths["report_csv"], render(table, "csv"))
     plot_curves(frame, paths["curves"], x="radius", y=DEMO_METRICS, by=["model"])
     plot_heatmap(frame, paths["heatmap"], y=DEMO_METRICS, by=["model"])
     return paths

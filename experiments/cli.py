@@ -19,7 +19,10 @@ COMMAND_MODULES = (
     "depthlab.experiments.cli_check",
     "depthlab.experiments.cli_rewire",
 )
-EXPECTED_ERRORS = (ValueError, FileNotFoundError, PermissionError)
+# OSError covers the environment's refusals (a file in the way, no permission, a full
+# disk); depthlab's own OSErrors name the path (tasks.atomic_files).
+EXPECTED_ERRORS = (ValueError, OSError)
+INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     except EXPECTED_ERRORS as error:
         print_error(str(error))
         return 2
+    except KeyboardInterrupt:
+        print_error("interrupted; nothing half-written was left behind")
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ import json
 import time
 from pathlib import Path
 
-from depthlab.experiments.console import console, error_console, print_json, print_mapping, print_table
+from depthlab.experiments.console import console, print_json, print_line, print_mapping, print_table
+from depthlab.tasks.atomic_files import write_text_atomic
 
 DEFAULT_DB = "depthlab.db"
 
@@ -95,7 +96,7 @@ def _executor_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _echo(line: str) -> None:
-    error_console.print(line, highlight=False)
+    print_line(line)
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -161,8 +162,7 @@ def _report(args: argparse.Namespace) -> int:
     table = aggregate(frame, x=args.x, y=ys, by=by)
     text = render(table, "json" if args.json else args.format)
     if args.output is not None:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text)
+        write_text_atomic(args.output, text)
         _echo(f"wrote {args.output}")
     else:
         print(text, end="" if text.endswith("\n") else "\n")

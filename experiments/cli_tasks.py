@@ -7,7 +7,9 @@ import time
 from depthlab.experiments.console import print_json, print_mapping, print_table
 from depthlab.tasks import list_tasks, load_task, make_task
 from depthlab.tasks.params import Param
-from depthlab.tasks.registry import DEFAULT_MEMORY_BUDGET, get_task_spec
+from depthlab.tasks.atomic_files import output_path
+from depthlab.tasks.registry import DEFAULT_MEMORY_BUDGET, get_task_spec, memory_budget_bytes
+from depthlab.tasks.storage import is_dataset_directory
 
 
 def add_commands(subparsers) -> None:
@@ -43,8 +45,10 @@ def task_parser(name: str) -> argparse.ArgumentParser:
     spec = get_task_spec(name)
     parser = argparse.ArgumentParser(prog=f"depthlab generate {name}", description=spec.summary)
     parser.add_argument("--seed", type=int, default=0, help="random seed (int >= 0, default 0)")
-    parser.add_argument("--out", help="save the dataset to this directory (meta.json + arrays.npz)")
-    parser.add_argument("--memory-budget", type=float, default=DEFAULT_MEMORY_BUDGET / 2**30,
+    parser.add_argument("--out", help="save the dataset to this directory (meta.json + arrays.npz), "
+                        "atomically; an existing dataset there is refused unless --force")
+    parser.add_argument("--force", action="store_true", help="replace an existing dataset at --out")
+    parser.add_argument("--memory-budget", default=DEFAULT_MEMORY_BUDGET / 2**30,
                         metavar="GIB", help="refuse to generate above this estimate (default 4 GiB)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     for param in spec.params:
@@ -83,15 +87,16 @@ def _param_json(param: Param) -> dict:
 def _generate(args) -> int:
     options = vars(task_parser(args.name).parse_args(args.task_args))
     seed, out, as_json = options.pop("seed"), options.pop("out"), options.pop("json")
-    if options["memory_budget"] <= 0:
-        raise ValueError(f"--memory-budget={options['memory_budget']} is invalid: expected a size in GiB > 0")
-    budget = int(options.pop("memory_budget") * 2**30)
+    force = options.pop("force")
+    budget = memory_budget_bytes(options.pop("memory_budget"))
+    if out is not None:
+        output_path(out, "--out dataset", force, replaceable=is_dataset_directory)
     start = time.perf_counter()
     dataset = make_task(args.name, seed=seed, memory_budget=budget, **options)
     summary = dataset.summary()
     summary["seconds"] = round(time.perf_counter() - start, 3)
-    if out:
-        dataset.save(out)
+    if out is not None:
+        dataset.save(out, force=force)
         summary["saved_to"] = out
     _show(summary, as_json, title=f"{args.name} (seed {seed})")
     return 0

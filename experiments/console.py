@@ -1,4 +1,8 @@
-"""Terminal output shared by the CLI commands: rich tables, JSON, and error lines."""
+"""Terminal output shared by the CLI commands: rich tables, JSON, and error lines.
+
+Text is printed verbatim: no rich markup is interpreted in messages, titles or cells (a
+path or task name with brackets prints as written), and error lines are never wrapped.
+"""
 from __future__ import annotations
 
 import json
@@ -7,9 +11,10 @@ from typing import Any, Iterable, Mapping
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-console = Console()
-error_console = Console(stderr=True)
+console = Console(markup=False)
+error_console = Console(stderr=True, markup=False)
 
 
 def print_json(obj: Any) -> None:
@@ -20,12 +25,12 @@ def print_json(obj: Any) -> None:
 def print_table(rows: Iterable[Mapping[str, Any]], title: str | None = None) -> None:
     """Print ``rows`` (dicts sharing keys) as a table; columns in first-row order."""
     rows = list(rows)
-    table = Table(title=title)
+    table = Table(title=None if title is None else Text(title))
     columns = list(rows[0]) if rows else []
     for column in columns:
-        table.add_column(str(column))
+        table.add_column(Text(str(column)))
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(Text(_cell(row.get(c))) for c in columns))
     console.print(table)
 
 
@@ -35,7 +40,14 @@ def print_mapping(mapping: Mapping[str, Any], title: str | None = None) -> None:
 
 
 def print_error(message: str) -> None:
-    error_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    """``error: message`` on stderr, verbatim, on one line."""
+    error_console.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True,
+                        highlight=False)
+
+
+def print_line(line: str) -> None:
+    """``line`` on stderr, verbatim (progress notes, "wrote PATH")."""
+    error_console.print(Text(line), soft_wrap=True, highlight=False)
 
 
 def _cell(value: Any) -> str:

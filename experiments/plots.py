@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from depthlab.experiments.results import aggregate, group_keys, names  # noqa: E402
+from depthlab.tasks.atomic_files import atomic_file  # noqa: E402
 
 FIGURE_SUFFIXES = (".png", ".svg")
 INTERVAL = 0.95
@@ -189,8 +190,10 @@ def _figure_path(path: str | Path) -> Path:
 
 
 def _save(fig, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    try:
+        with atomic_file(path) as temporary:
+            fig.savefig(temporary, dpi=120, format=path.suffix.lower().lstrip("."))
+    finally:
+        plt.close(fig)
     return path

@@ -1,15 +1,16 @@
 """`TaskDataset`: every example of a task as concatenated numpy arrays.
 
-Graph arrays (G graphs, N nodes, E edges in all):
-    ``node_ptr`` (G+1,) int64 — graph g owns nodes ``node_ptr[g]:node_ptr[g+1]``
-    ``edge_ptr`` (G+1,) int64 — graph g owns edges ``edge_ptr[g]:edge_ptr[g+1]``
-    ``src``, ``dst`` (E,) int64 — global node ids, as in a ``dgl.batch`` of the graphs;
+Graph arrays (G graphs, N nodes, E edges in all). "int" ids are int32 where every value
+fits (a generator's choice, see :func:`id_dtype`), int64 beyond; readers accept both:
+    ``node_ptr`` (G+1,) int — graph g owns nodes ``node_ptr[g]:node_ptr[g+1]``
+    ``edge_ptr`` (G+1,) int — graph g owns edges ``edge_ptr[g]:edge_ptr[g+1]``
+    ``src``, ``dst`` (E,) int — global node ids, as in a ``dgl.batch`` of the graphs;
         edges are directed (an undirected graph stores both directions)
-    ``x`` (N, F) — int64 categorical features (embedded by models) or float32
+    ``x`` (N, F) — int categorical features (embedded by models) or float32
 Example arrays (M examples, one row per prediction target):
-    ``graph_id`` (M,) int64, ``target`` (M,) int64 global node id or -1 for graph-level,
-    ``y`` (M,) int64 class or float32 regression target, ``split`` (M,) int8
-    (0 train, 1 val, 2 test), ``radius`` (M,) int64 required radius of that example.
+    ``graph_id`` (M,) int, ``target`` (M,) int global node id or -1 for graph-level,
+    ``y`` (M,) int class or float32 regression target, ``split`` (M,) int8
+    (0 train, 1 val, 2 test), ``radius`` (M,) int required radius of that example.
 Extras (optional): ``extras`` maps a name to a further numeric array a task or a transform
 adds, e.g. the per-example ``commute_time`` of the transfer task or the edges a rewiring
 added; arrays of length M are per-example columns. ``info`` is a JSON-able dict of
@@ -26,20 +27,29 @@ from typing import Any
 import numpy as np
 
 from depthlab.tasks.splits import SPLIT_NAMES
+from depthlab.tasks.validation import check_dataset_arrays
 
 GRAPH_ARRAYS = ("node_ptr", "edge_ptr", "src", "dst", "x")
 EXAMPLE_ARRAYS = ("graph_id", "target", "y", "split", "radius")
 ARRAY_NAMES = GRAPH_ARRAYS + EXAMPLE_ARRAYS
 LEVELS = ("node", "graph")
 EXTRA_PREFIX = "extra."
+INT32_LIMIT = 2**31 - 1
+
+
+def id_dtype(largest: int) -> np.dtype:
+    """int32 when every id up to ``largest`` fits in it, else int64 (halves the bytes of
+    the id arrays of all but huge datasets)."""
+    return np.dtype(np.int32 if largest <= INT32_LIMIT else np.int64)
 
 
 @dataclass(eq=False)
 class TaskDataset:
     """A generated task: metadata plus the arrays described in the module docstring.
 
-    ``num_classes`` is ``None`` for regression. Construction checks the arrays'
-    consistency and raises ``ValueError`` naming the first broken invariant.
+    ``num_classes`` is ``None`` for regression. Construction checks the arrays' structure
+    (:func:`tasks.validation.check_dataset_arrays`) and raises ``ValueError`` naming the
+    array and the first bad index.
     """
 
     name: str
@@ -192,35 +202,20 @@ class TaskDataset:
         core = {name: getattr(self, name) for name in ARRAY_NAMES}
         return {**core, **{EXTRA_PREFIX + k: v for k, v in sorted(self.extras.items())}}
 
-    def save(self, directory) -> None:
-        """Write ``meta.json`` and ``arrays.npz`` to ``directory`` (created if missing)."""
+    def save(self, directory, force: bool = False):
+        """Write ``meta.json`` and ``arrays.npz`` to ``directory`` atomically; an existing
+        dataset there is replaced only with ``force`` (:func:`tasks.storage.save_dataset`)."""
         from depthlab.tasks.storage import save_dataset
 
-        save_dataset(self, directory)
+        return save_dataset(self, directory, force)
 
     # -- invariants -----------------------------------------------------------------------
     def _check(self) -> None:
-        def fail(msg: str) -> None:
-            raise ValueError(f"inconsistent TaskDataset {self.name!r}: {msg}")
-
         if self.level not in LEVELS:
-            fail(f"level={self.level!r}, expected one of {LEVELS}")
-        G = self.num_graphs
-        if len(self.edge_ptr) != G + 1 or self.node_ptr[0] != 0 or self.edge_ptr[0] != 0:
-            fail("node_ptr and edge_ptr must both have G+1 entries starting at 0")
-        if len(self.src) != self.num_edges or len(self.dst) != self.num_edges:
-            fail("src/dst length must equal edge_ptr[-1]")
-        if self.x.ndim != 2 or len(self.x) != self.num_nodes:
-            fail("x must be (N, F) with N = node_ptr[-1]")
-        m = len(self.y)
-        if any(len(getattr(self, a)) != m for a in EXAMPLE_ARRAYS):
-            fail("example arrays graph_id, target, y, split, radius must have equal length")
-        if self.num_classes is None and self.y.dtype.kind != "f":
-            fail("regression tasks (num_classes None) need float labels")
-        if self.num_classes is not None and m and not (0 <= self.y.min() and self.y.max() < self.num_classes):
-            fail(f"class labels must lie in [0, {self.num_classes})")
-        if self.level == "graph" and m and (self.target != -1).any():
-            fail("graph-level examples must have target -1")
+            raise ValueError(f"inconsistent TaskDataset {self.name!r}: level={self.level!r}, "
+                             f"expected one of {LEVELS}")
+        check_dataset_arrays(self)
         for key, array in self.extras.items():
             if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf" or array.ndim > 2:
-                fail(f"extra {key!r} must be a numeric numpy array of 1 or 2 dimensions")
+                raise ValueError(f"inconsistent TaskDataset {self.name!r}: extra {key!r} must be "
+                                 "a numeric numpy array of 1 or 2 dimensions")

@@ -7,10 +7,8 @@ from typing import Any, Callable
 import numpy as np
 
 from depthlab.tasks.dataset import TaskDataset
-from depthlab.tasks.params import Param, validate
-from depthlab.tasks.storage import package_version
-
-DEFAULT_MEMORY_BUDGET = 4 * 2**30
+from depthlab.tasks.params import Param, check_number, validate
+from depthlab.tasks.storage import DEFAULT_MEMORY_BUDGET, package_version
 
 
 class TaskTooLarge(ValueError):
@@ -90,6 +88,7 @@ def make_task(name: str, seed: int = 0, memory_budget: int = DEFAULT_MEMORY_BUDG
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed={seed!r} is invalid: expected an int >= 0")
+    memory_budget = check_number("memory_budget", memory_budget, "float", low=0, low_open=True)
     spec = get_task_spec(name)
     resolved = resolve_params(name, **params)
     estimate = int(spec.estimate_bytes(resolved))
@@ -103,6 +102,12 @@ def make_task(name: str, seed: int = 0, memory_budget: int = DEFAULT_MEMORY_BUDG
     return TaskDataset(name=name, params=resolved, seed=int(seed), level=made.level,
                        num_classes=made.num_classes, version=package_version(),
                        extras=made.extras, info=made.info, **made.arrays)
+
+
+def memory_budget_bytes(gib: Any, flag: str = "--memory-budget") -> int:
+    """A memory budget given in GiB (the CLI's unit) as bytes; ``ValueError`` unless it is a
+    finite number > 0."""
+    return int(check_number(flag, gib, "float", low=0, low_open=True) * 2**30)
 
 
 def _load_builtin_tasks() -> None:

@@ -37,9 +37,9 @@ def test_bad_split_name(tiny_dataset):
 
 @pytest.mark.parametrize("change, message", [
     ({"level": "edge"}, "level"),
-    ({"src": np.array([1, 2, 4, 6, 7])}, "src/dst"),
-    ({"y": np.array([1, 0, 3])}, "class labels"),
-    ({"radius": np.array([1, 1])}, "equal length"),
+    ({"src": np.array([1, 2, 4, 6, 7])}, "edge_ptr ends at 6: expected len.src. = 5"),
+    ({"y": np.array([1, 0, 3])}, r"array y entry 2 is 3, outside \[0, 3\)"),
+    ({"radius": np.array([1, 1])}, "equal lengths"),
 ])
 def test_inconsistent_arrays_are_refused(tiny_dataset, change, message):
     fields = {k: getattr(tiny_dataset, k) for k in (
