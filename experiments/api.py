@@ -106,7 +106,7 @@ def report(db: str | Path = DEFAULT_DB, x: str = "radius", y: str = "test_acc",
 
 def check(hypotheses: str | Path | Sequence = "all",
           db: str | Path | pd.DataFrame = DEFAULT_DB) -> list:
-    """Verdicts (:class:`depthlab.theory.hypotheses.Verdict`) of ``hypotheses`` (a built-in
+    """Verdicts (:class:`depthlab.theory.verdict.Verdict`) of ``hypotheses`` (a built-in
     name, "all", a TOML file, or resolved hypotheses) on the finished runs of ``db`` (a
     result database or a results frame), as ``depthlab check HYPOTHESES --db DB`` prints them."""
     from depthlab.theory.hypotheses import check as verdict_of, resolve_hypotheses

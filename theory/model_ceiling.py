@@ -64,6 +64,9 @@ def model_ceiling(ds, model: str, facts, depth: int) -> ModelCeiling:
     """The ceiling of a ``depth``-layer ``model`` network (declared ``facts``) on each split
     of TaskDataset ``ds`` (module docstring). Raises ``ValueError`` for ``depth < 0`` or a
     model that is not message passing."""
+    if not facts.message_passing:
+        raise ValueError(f"model={model!r} is not message passing (its layers reach the whole "
+                         "graph): it has no 1-WL ceiling; expected a message-passing family")
     rounds = ceiling_rounds(facts, depth)
     splits, done = mp_ceiling_until_stable(model_input(ds, facts), rounds)
     return ModelCeiling(model, int(depth), rounds, ceiling_input(facts),

@@ -41,6 +41,8 @@ def test_ceiling(tree_dir, capsys):
     assert mixhop["splits"] == deep["splits"]
     assert main(["theory", "ceiling", str(tree_dir), "--depth", "1", "--model", "nope"]) == 2
     assert "declares no facts" in capsys.readouterr().err
+    assert main(["theory", "ceiling", str(tree_dir), "--depth", "1", "--model", "graphormer"]) == 2
+    assert "model='graphormer' is not message passing" in capsys.readouterr().err
 
 
 def test_receptive_field(tree_dir, capsys):
