@@ -67,7 +67,7 @@ def test_csbm_oversmoothing_is_supported_with_both_claims(tmp_path):
     assert parts == {"oversmoothing/bound": "supported", "oversmoothing/accuracy-loss": "supported",
                      "oversmoothing/energy-loss": "supported",
                      "oversmoothing/pairnorm-keeps-accuracy": "supported",
-                     "oversmoothing/variants": "measured"}
+                     "oversmoothing/bound-scope": "measured", "oversmoothing/variants": "measured"}
 
 
 def test_grid_chain_is_not_refuted_and_reports_by_example_radius(tmp_path):

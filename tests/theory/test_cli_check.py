@@ -97,6 +97,9 @@ def test_builtin_oversmoothing_is_supported_with_both_claims(tmp_path, capsys):
     assert [row["theory"] for row in parts["accuracy-loss"]["evidence"]] == [0.96, 0.96]
     assert parts["energy-loss"]["status"] == "supported"
     assert parts["pairnorm-keeps-accuracy"]["status"] == "supported"
+    scope = parts["bound-scope"]
+    assert scope["status"] == "measured"
+    assert sorted(row["n"] for row in scope["evidence"]) == [4, 4]   # plain and PairNorm GCNs
     variants = parts["variants"]
     assert variants["status"] == "measured" and len(variants["evidence"]) == 4
 
