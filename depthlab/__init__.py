@@ -20,12 +20,15 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "make_task": "depthlab.tasks", "list_tasks": "depthlab.tasks",
     "load_task": "depthlab.tasks", "TaskDataset": "depthlab.tasks",
+    "Evaluator": "depthlab.tasks",
     "make_model": "depthlab.models", "list_models": "depthlab.models",
     "train": "depthlab.models", "TaskInfo": "depthlab.models",
     "sweep": "depthlab.experiments", "runs": "depthlab.experiments",
     "report": "depthlab.experiments", "results_frame": "depthlab.experiments",
     "train_one": "depthlab.experiments", "demo": "depthlab.experiments",
-    "check": "depthlab.experiments",
+    "check": "depthlab.experiments", "evaluate": "depthlab.experiments",
+    "export_runs": "depthlab.experiments", "run_table": "depthlab.experiments",
+    "curve_table": "depthlab.experiments",
 }
 __all__ = sorted(_EXPORTS)
 

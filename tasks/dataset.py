@@ -106,6 +106,16 @@ class TaskDataset:
             raise ValueError(f"split={split!r} is invalid: expected one of {', '.join(codes)}")
         return np.flatnonzero(self.split == codes[split])
 
+    def get_idx_split(self) -> dict[str, "torch.Tensor"]:
+        """OGB's split contract: ``{"train", "valid", "test"}`` -> (n_split,) int64 torch
+        tensors of example indices, ascending (the validation split is "valid" here and
+        "val" elsewhere in depthlab; it may be empty). Score test predictions, in this
+        order, with ``depthlab.Evaluator(ds)`` or ``depthlab evaluate``."""
+        import torch
+
+        return {ogb: torch.from_numpy(self.split_indices(split))
+                for ogb, split in (("train", "train"), ("valid", "val"), ("test", "test"))}
+
     def split_sizes(self) -> dict[str, int]:
         """Number of examples in each split, by name (splits with no example included)."""
         counts = np.bincount(self.split, minlength=3)
@@ -179,6 +189,21 @@ class TaskDataset:
         from depthlab.tasks.dgl_view import example_graph
 
         return example_graph(self, i)
+
+    def to_pyg(self, examples=None) -> list:
+        """The graphs holding ``examples`` (default all) as ``torch_geometric.data.Data``
+        objects, targets carried as ``target_index`` (see ``depthlab.tasks.pyg_view``;
+        needs ``pip install 'depthlab[pyg]'``)."""
+        from depthlab.tasks.pyg_view import to_pyg
+
+        return to_pyg(self, examples)
+
+    def to_dgl_dataset(self, examples=None):
+        """The graphs holding ``examples`` (default all) as a ``dgl.data.DGLDataset`` that
+        ``dgl.dataloading.GraphDataLoader`` batches (``depthlab.tasks.dgl_dataset``)."""
+        from depthlab.tasks.dgl_dataset import TaskDGLDataset
+
+        return TaskDGLDataset(self, examples)
 
     def to_networkx(self, i: int):
         """Example ``i``'s graph as a ``networkx.DiGraph`` with local node ids.

@@ -30,6 +30,11 @@ class ExampleBatch:
     labels: torch.Tensor
     level: str
 
+    def to(self, device: torch.device | str) -> "ExampleBatch":
+        """This batch with its graph (and node data) and tensors on ``device``."""
+        return ExampleBatch(self.graph.to(device), self.readout.to(device),
+                            self.labels.to(device), self.level)
+
 
 def graphs_to_dgl(ds: TaskDataset, graph_ids: np.ndarray) -> "dgl.DGLGraph":
     """The graphs ``graph_ids`` (in that order) as one batched DGLGraph with ``ndata["x"]``."""
