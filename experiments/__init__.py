@@ -2,7 +2,7 @@
 
 The Python API (each function mirrors a ``depthlab`` command and returns DataFrames):
 :func:`sweep`, :func:`runs`, :func:`report`, :func:`results_frame`, :func:`train_one`,
-:func:`check`, :func:`demo`; also :func:`sweep_runs` and :func:`aggregate`. They are imported on first use,
+:func:`check`, :func:`evaluate`, :func:`export_runs`, :func:`demo`; also :func:`sweep_runs` and :func:`aggregate`. They are imported on first use,
 so that ``import depthlab.experiments.cli`` stays light.
 """
 from __future__ import annotations
@@ -11,7 +11,9 @@ import importlib
 
 _EXPORTS = {
     "aggregate": "depthlab.experiments.results", "results_frame": "depthlab.experiments.results",
-    "check": "depthlab.experiments.api", "demo": "depthlab.experiments.api", "report": "depthlab.experiments.api", "runs": "depthlab.experiments.api",
+    "run_table": "depthlab.experiments.export", "curve_table": "depthlab.experiments.export",
+    "export_runs": "depthlab.experiments.api",
+    "check": "depthlab.experiments.api", "evaluate": "depthlab.experiments.api", "demo": "depthlab.experiments.api", "report": "depthlab.experiments.api", "runs": "depthlab.experiments.api",
     "sweep": "depthlab.experiments.api", "sweep_runs": "depthlab.experiments.api", "train_one": "depthlab.experiments.api",
 }
 __all__ = sorted(_EXPORTS)

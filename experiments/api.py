@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -25,22 +26,32 @@ Echo = Callable[[str], None]
 
 def sweep(spec: str | Path, db: str | Path = DEFAULT_DB, workers: int | None = None,
           executor: str = "local", address: str | None = None, retry_failed: bool = False,
-          progress: bool = False, echo: Echo | None = None) -> pd.DataFrame:
+          progress: bool = False, echo: Echo | None = None,
+          device: str | None = None) -> pd.DataFrame:
     """Run every run of the spec file (or shipped spec name) ``spec`` not yet finished in
     ``db``, storing each as it completes; return the spec's runs as a results frame (failed
     runs included, with ``status`` "failed" and empty metrics). Failed runs are retried only
-    with ``retry_failed``. ``echo`` receives the plan and estimate lines."""
-    runs = expand(load_spec(spec))
-    return sweep_runs(runs, db, workers, executor, address, retry_failed, progress, echo)
+    with ``retry_failed``. ``echo`` receives the plan and estimate lines. ``device`` ("cpu",
+    "cuda", "auto"; default the spec's ``device``) is where the runs compute."""
+    parsed = load_spec(spec)
+    return sweep_runs(expand(parsed), db, workers, executor, address, retry_failed, progress,
+                      echo, device=device or parsed.device)
 
 
 def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | None = None,
                executor: str = "local", address: str | None = None, retry_failed: bool = False,
                progress: bool = False, echo: Echo | None = None,
-               run_fn: RunFunction = run_config) -> pd.DataFrame:
+               run_fn: RunFunction = run_config, device: str | None = None) -> pd.DataFrame:
     """:func:`sweep` over explicit ``runs`` with the run function ``run_fn`` (which must be
-    importable by worker processes: a module-level function)."""
+    importable by worker processes: a module-level function), called with ``device=device``
+    when a device is given. A local sweep checks the device before any run starts."""
     workers = available_cores() if workers is None else workers
+    if device is not None:
+        if executor == "local":
+            from depthlab.models.device import resolve_device
+
+            resolve_device(device)
+        run_fn = functools.partial(run_fn, device=device)
     runs = list({run.key: run for run in runs}.values())
     with Store(db, create=True) as store:
         stored = store.statuses()
@@ -97,6 +108,23 @@ def runs(db: str | Path = DEFAULT_DB, status: str | None = None) -> pd.DataFrame
     return pd.DataFrame(rows, columns=[*RUNS_COLUMNS, "attempts", "updated", "error"])
 
 
+def export_runs(db: str | Path = DEFAULT_DB, path: str | Path | None = None,
+                format: str = "csv", curves: bool = False,
+                status: str | None = None) -> str | None:
+    """``depthlab runs --format FORMAT [--curves] [--output PATH]``: the runs of ``db`` (or,
+    with ``curves``, their curve points) as CSV, JSON or parquet
+    (:func:`experiments.export.run_table` / :func:`~experiments.export.curve_table`,
+    :func:`~experiments.export.write_table`); the text without ``path``, else None after
+    writing ``path`` atomically. Curves default to finished runs."""
+    from depthlab.experiments.export import curve_table, run_table, write_table
+
+    if curves:
+        frame = curve_table(db, status or FINISHED)
+    else:
+        frame = run_table(db, status)
+    return write_table(frame, format, path)
+
+
 def report(db: str | Path = DEFAULT_DB, x: str = "radius", y: str = "test_acc",
            by: str | Sequence[str] = ("model",)) -> pd.DataFrame:
     """Mean, std and n of ``y`` over seeds per config (:func:`experiments.results.aggregate`);
@@ -119,14 +147,49 @@ def check(hypotheses: str | Path | Sequence = "all",
     return [verdict_of(h, frame, theory) for h in resolved]
 
 
+def evaluate(dataset, predictions, depth: int) -> dict[str, Any]:
+    """``depthlab evaluate``: :func:`depthlab.theory.prediction_audit.audit_predictions` of
+    ``predictions`` (an array or tensor, or the path of a ``.npy`` file, read with
+    ``allow_pickle=False``) for the test split of ``dataset`` (a TaskDataset or a saved
+    dataset directory) at ``depth`` layers. Raises ``ValueError`` / ``FileNotFoundError``
+    naming a bad file, shape, dtype or class range."""
+    from depthlab.tasks import TaskDataset, load_task
+    from depthlab.theory.prediction_audit import audit_predictions, check_test_predictions
+
+    ds = dataset if isinstance(dataset, TaskDataset) else load_task(dataset)
+    if isinstance(predictions, (str, Path)):
+        predictions = check_test_predictions(ds, _read_npy(Path(predictions)))
+    return audit_predictions(ds, predictions, depth)
+
+
+def _read_npy(path: Path):
+    """The array in the ``.npy`` file ``path``, memory-mapped (shape and dtype are checked
+    before the data is read); never unpickles."""
+    import numpy as np
+
+    if not path.is_file():
+        raise FileNotFoundError(f"--predictions {path}: no such file")
+    try:
+        array = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (ValueError, OSError, EOFError) as error:
+        raise ValueError(f"--predictions {path} is not a readable .npy array without pickled "
+                         f"objects ({str(error).splitlines()[0]})") from None
+    if not isinstance(array, np.ndarray):
+        raise ValueError(f"--predictions {path} is an .npz archive: save one array with np.save")
+    return array
+
+
 def train_one(task: str, model: str, depth: int | str, width: int = 32,
               task_params: dict[str, Any] | None = None, options: dict[str, Any] | None = None,
               train: dict[str, Any] | None = None, seed: int = 0, data_seed: int = 0,
-              db: str | Path | None = None) -> pd.DataFrame:
-    """Train one config in this process; return its results-frame row (one-row DataFrame).
-    ``depth`` may be relative to the task's radius ("r+1"). With ``db`` the run is also
-    stored under the key a sweep gives the same config (:func:`experiments.spec.resolve_run`),
-    so a later sweep of it does not train it again."""
+              db: str | Path | None = None, device: str = "cpu") -> pd.DataFrame:
+    """Train one config in this process on ``device`` ("cpu", "cuda" or "auto"); return its
+    results-frame row (one-row DataFrame). ``depth`` may be relative to the task's radius
+    ("r+1"). With ``db`` the run is also stored under the key a sweep gives the same config
+    (:func:`experiments.spec.resolve_run`), so a later sweep of it does not train it again."""
+    from depthlab.models.device import resolve_device
+
+    resolve_device(device)
     from depthlab.tasks import resolve_params
 
     task_config = {"name": task, "params": resolve_params(task, **(task_params or {})),
@@ -134,7 +197,7 @@ def train_one(task: str, model: str, depth: int | str, width: int = 32,
     run = resolve_run(task_dataset(task_config), task_config,
                       {"name": model, "depth": depth, "width": width, **(options or {})},
                       dict(train or {}), seed)
-    record = run_config(run.config)
+    record = run_config(run.config, device)
     if db is not None:
         with Store(db, create=True) as store:
             store.put_finished(run.key, run.config, record)
@@ -177,7 +240,8 @@ DEMO_METRICS = ("train_acc", "test_acc")
 
 
 def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | None = None,
-         executor: str = "local", progress: bool = False, echo: Echo | None = None) -> dict[str, Path]:
+         executor: str = "local", progress: bool = False, echo: Echo | None = None,
+         device: str | None = None) -> dict[str, Path]:
     """Run ``spec`` into ``out/demo.db`` and write ``report.md``, ``report.csv``,
     ``accuracy_vs_radius.png`` and ``depth_radius_heatmap.png`` (train and test accuracy,
     mean and std over seeds, per task and model) to ``out``; return the paths by name
@@ -189,7 +253,8 @@ def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | Non
     paths = {"db": out / "demo.db", "report_md": out / "report.md",
              "report_csv": out / "report.csv", "curves": out / "accuracy_vs_radius.png",
              "heatmap": out / "depth_radius_heatmap.png"}
-    sweep(spec, paths["db"], workers=workers, executor=executor, progress=progress, echo=echo)
+    sweep(spec, paths["db"], workers=workers, executor=executor, progress=progress, echo=echo,
+          device=device)
     frame = results_frame(paths["db"])
     table = aggregate(frame, x="radius", y=DEMO_METRICS, by=["model"])
     write_text_atomic(paths["report_md"], render(table, "md"))

@@ -24,10 +24,21 @@ def add_commands(subparsers) -> None:
     sweep.add_argument("--json", action="store_true", help="print the summary as JSON")
     sweep.set_defaults(func=_sweep)
 
-    runs = subparsers.add_parser("runs", help="list the runs stored in a result database")
+    runs = subparsers.add_parser(
+        "runs", help="list or export the runs stored in a result database",
+        description="Without --format: a compact table of the runs. With --format csv, json or "
+        "parquet: every run as one row with every config field flattened (task.params.radius, "
+        "model.depth, train.epochs, ...) and every record field (metrics, versions, ...); "
+        "with --curves: one row per point of every per-epoch curve the records hold.")
     _db_option(runs)
     runs.add_argument("--status", choices=("finished", "failed"), help="only runs of this status")
-    runs.add_argument("--json", action="store_true", help="print JSON records")
+    runs.add_argument("--json", action="store_true", help="print the compact table as JSON records")
+    runs.add_argument("--format", choices=("csv", "json", "parquet"),
+                      help="export every field (parquet needs pyarrow: depthlab[parquet])")
+    runs.add_argument("--curves", action="store_true",
+                      help="export the curves, one row per point (default format csv)")
+    runs.add_argument("--output", type=Path,
+                      help="write the export to this file (required for parquet)")
     runs.set_defaults(func=_runs)
 
     report = subparsers.add_parser(
@@ -69,6 +80,7 @@ def add_commands(subparsers) -> None:
     train.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
     train.add_argument("--data-seed", type=int, default=0, help="task generation seed (default 0)")
     train.add_argument("--db", type=Path, help="also store the run in this result database")
+    _device_option(train, "cpu")
     train.add_argument("--json", action="store_true", help="print the row as JSON")
     train.set_defaults(func=_train)
 
@@ -93,6 +105,14 @@ def _executor_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--executor", choices=("local", "ray"), default="local",
                         help="local process pool (default) or Ray")
     parser.add_argument("--address", help="join this Ray cluster (default: start a local one)")
+    _device_option(parser, None)
+
+
+def _device_option(parser: argparse.ArgumentParser, default: str | None) -> None:
+    fallback = "the spec's device, else cpu" if default is None else default
+    parser.add_argument("--device", metavar="cpu|cuda|auto", default=default,
+                        help=f"where runs compute: cpu, cuda, or auto = cuda when torch and "
+                        f"DGL can use it (default {fallback})")
 
 
 def _echo(line: str) -> None:
@@ -105,7 +125,8 @@ def _sweep(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     frame = sweep(args.spec, args.db, workers=args.workers, executor=args.executor,
                   address=args.address, retry_failed=args.retry_failed,
-                  progress=not args.json, echo=None if args.json else _echo)
+                  progress=not args.json, echo=None if args.json else _echo,
+                  device=args.device)
     counts = frame["status"].value_counts()
     summary = {"spec": str(args.spec), "db": str(args.db), "runs": len(frame),
                "finished": int(counts.get("finished", 0)), "failed": int(counts.get("failed", 0)),
@@ -120,8 +141,16 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _runs(args: argparse.Namespace) -> int:
-    from depthlab.experiments.api import runs
+    from depthlab.experiments.api import export_runs, runs
 
+    if args.format or args.curves or args.output:
+        text = export_runs(args.db, args.output, args.format or "csv", curves=args.curves,
+                           status=args.status)
+        if text is None:
+            _echo(f"wrote {args.output}")
+        else:
+            print(text, end="")
+        return 0
     frame = runs(args.db, status=args.status)
     if args.json:
         print_json(frame.to_dict(orient="records"))
@@ -181,7 +210,7 @@ def _train(args: argparse.Namespace) -> int:
                       task_params=_pairs(args.param, "--param"),
                       options=_pairs(args.option, "--option"),
                       train=_pairs(args.train, "--train"), seed=args.seed,
-                      data_seed=args.data_seed, db=args.db)
+                      data_seed=args.data_seed, db=args.db, device=args.device)
     row = {k: v for k, v in frame.iloc[0].to_dict().items() if v is not None and v == v}
     if args.json:
         print_json(row)
@@ -195,7 +224,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     paths = demo(args.out, spec=args.spec, workers=args.workers, executor=args.executor,
-                 progress=True, echo=_echo)
+                 progress=True, echo=_echo, device=args.device)
     console.print(f"demo finished in {time.perf_counter() - start:.0f} s; outputs:")
     for name, path in paths.items():
         console.print(f"  {name:<11} {path}")

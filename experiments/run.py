@@ -39,8 +39,10 @@ def _cached_task(task_json: str):
     return make_task(task["name"], seed=task["data_seed"], **task["params"])
 
 
-def run_config(config: dict[str, Any]) -> dict[str, Any]:
-    """Train the run ``config`` (see :class:`experiments.spec.Run`); return its record:
+def run_config(config: dict[str, Any], device: str = "cpu") -> dict[str, Any]:
+    """Train the run ``config`` (see :class:`experiments.spec.Run`) on ``device`` ("cpu",
+    "cuda" or "auto"; like the thread count, where a run computes is not part of its
+    config or key, and the record's ``device`` says where it ran); return its record:
     ``models.RunRecord.to_dict()`` plus ``radius`` (required radius), ``chance`` (test
     chance accuracy, None for regression), ``energy`` (:func:`layer_energies`) and the
     measures of ``experiments.run_measures``: ``layer_weights``, ``test_by_radius``,
@@ -50,7 +52,7 @@ def run_config(config: dict[str, Any]) -> dict[str, Any]:
                                                    layer_weights, stored_ceiling)
 
     dataset = task_dataset(config["task"])
-    train_config = {**config["train"], "threads": THREADS_PER_RUN}
+    train_config = {**config["train"], "threads": THREADS_PER_RUN, "device": device}
     trained = models.train(dataset, dict(config["model"]), train_config, int(config["seed"]))
     record = trained.record.to_dict()
     record["radius"] = dataset.required_radius
@@ -80,11 +82,13 @@ def layer_energies(model, dataset) -> list[float] | None:
     graph_ids = np.unique(dataset.graph_id[test])
     sizes = dataset.node_ptr[graph_ids + 1] - dataset.node_ptr[graph_ids]
     chunk_of = (np.cumsum(sizes) - sizes) // ENERGY_CHUNK_NODES
+    device = next(model.parameters()).device
     totals = 0.0
     for chunk in np.unique(chunk_of):
         graph = graphs_to_dgl(dataset, graph_ids[chunk_of == chunk])
         src, dst = (t.numpy() for t in graph.edges())
         with torch.no_grad():
-            states = model.propagate(graph, model.encode(graph))
-        totals = totals + np.array([dirichlet_energy(h, src, dst) for h in states])
+            on_device = graph.to(device)
+            states = model.propagate(on_device, model.encode(on_device))
+        totals = totals + np.array([dirichlet_energy(h.cpu(), src, dst) for h in states])
     return [float(e) for e in totals]

@@ -5,6 +5,8 @@
     description = "what the sweep asks"
     seeds = [0, 1, 2]            # training seeds (default [0])
     data_seeds = [0]             # task generation seeds (default [0])
+    device = "cpu"               # where runs compute: cpu, cuda or auto (default cpu; not
+                                 # part of the run keys; `sweep --device` overrides it)
 
     [[task]]                     # one table per task; list values expand (Cartesian product)
     name = "tree-neighbors-match"
@@ -41,7 +43,7 @@ else:
     import tomli as tomllib
 
 SPEC_DIR = Path(__file__).parent / "specs"
-TOP_KEYS = ("description", "seeds", "data_seeds", "task", "model", "train")
+TOP_KEYS = ("description", "seeds", "data_seeds", "device", "task", "model", "train")
 TASK_KEYS = ("name", "params")
 MODEL_KEYS = ("family", "depth", "width", "param_budget", "options")
 MODEL_FIELDS = ("name", "depth", "width")
@@ -66,6 +68,7 @@ class SweepSpec:
     train: dict[str, Any]
     seeds: tuple[int, ...]
     data_seeds: tuple[int, ...]
+    device: str = "cpu"
 
 
 @dataclass(frozen=True)
@@ -134,11 +137,18 @@ def load_spec(spec: str | Path) -> SweepSpec:
     train = data.get("train", {})
     if not isinstance(train, dict):
         raise ValueError(f"{where}: [train] must be a table")
+    from depthlab.models.device import DEVICES
+
+    device = data.get("device", "cpu")
+    if device not in DEVICES:
+        raise ValueError(f"{where}: device={device!r} is invalid: expected one of "
+                         f"{', '.join(DEVICES)}")
     return SweepSpec(
         name=path.stem, description=str(data.get("description", "")),
         tasks=tuple(tasks), models=tuple(models), train=dict(train),
         seeds=_seed_list(data.get("seeds", [0]), "seeds", where),
         data_seeds=_seed_list(data.get("data_seeds", [0]), "data_seeds", where),
+        device=device,
     )
 
 
@@ -253,12 +263,17 @@ def _model_grid(model_tables: Iterable[dict[str, Any]], radius: int, models) -> 
 def _resolved_train(train: dict[str, Any], models, family: str, radius: int) -> dict[str, Any]:
     """``train`` with every setting filled by ``models.resolve_train_config`` for model
     ``family`` at task radius ``radius`` (a protocol's defaults may depend on both), except
-    ``threads``, which the run sets (``experiments.run.THREADS_PER_RUN``)."""
+    ``threads``, which the run sets (``experiments.run.THREADS_PER_RUN``), and ``device``
+    (the spec's top-level ``device`` or ``--device``): where a run computes is not part of
+    its config."""
     if "threads" in train:
         raise ValueError("[train] threads is set by depthlab (one per run; parallelism "
                          "comes from --workers): remove it from the spec")
+    if "device" in train:
+        raise ValueError("[train] device is not a run setting: put device = \"cuda\" at "
+                         "the top of the spec, or pass --device")
     resolved = models.resolve_train_config(train, family, radius)
-    return {k: v for k, v in resolved.items() if k != "threads"}
+    return {k: v for k, v in resolved.items() if k not in ("threads", "device")}
 
 
 def _check_train_examples(dataset, task_config: dict[str, Any], train_config: dict[str, Any]) -> None:

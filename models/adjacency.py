@@ -15,7 +15,7 @@ def _ranges(starts: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     """Concatenation of ``arange(starts[i], starts[i] + lengths[i])`` over i."""
     ends = torch.cumsum(lengths, 0)
     offsets = torch.repeat_interleave(starts - (ends - lengths), lengths)
-    return torch.arange(int(ends[-1]) if len(ends) else 0) + offsets
+    return torch.arange(int(ends[-1]) if len(ends) else 0, device=starts.device) + offsets
 
 
 def with_self_loops(graph: "dgl.DGLGraph") -> "dgl.DGLGraph":
@@ -23,7 +23,7 @@ def with_self_loops(graph: "dgl.DGLGraph") -> "dgl.DGLGraph":
     one per node appended after the other edges."""
     src, dst = graph.edges()
     keep = src != dst
-    loops = torch.arange(graph.num_nodes())
+    loops = torch.arange(graph.num_nodes(), device=graph.device)
     return dgl.graph((torch.cat([src[keep], loops]), torch.cat([dst[keep], loops])),
                      num_nodes=graph.num_nodes())
 
@@ -38,8 +38,8 @@ def fully_adjacent(graph: "dgl.DGLGraph", targets: torch.Tensor | None) -> "dgl.
     sizes = graph.batch_num_nodes()
     starts = torch.cumsum(sizes, 0) - sizes
     if targets is None:
-        targets = torch.arange(graph.num_nodes())
-    owner = torch.repeat_interleave(torch.arange(len(sizes)), sizes)[targets]
+        targets = torch.arange(graph.num_nodes(), device=graph.device)
+    owner = torch.repeat_interleave(torch.arange(len(sizes), device=sizes.device), sizes)[targets]
     src = _ranges(starts[owner], sizes[owner])
     dst = torch.repeat_interleave(targets, sizes[owner])
     old_src, old_dst = graph.edges()

@@ -112,7 +112,7 @@ class DepthModel(nn.Module):
         graph = batch.graph
         with graph.local_scope():
             if batch.level == "node":
-                mask = torch.zeros(graph.num_nodes(), dtype=torch.bool)
+                mask = torch.zeros(graph.num_nodes(), dtype=torch.bool, device=graph.device)
                 mask[batch.readout] = True
                 graph.ndata["target"] = mask
             states = self.propagate(graph, self.encode(graph))

@@ -19,14 +19,16 @@ def batches(ds: TaskDataset, examples: np.ndarray, batch_size: int) -> Iterator[
 
 def predict(model: nn.Module, ds: TaskDataset, examples: np.ndarray,
             batch_size: int = 1024) -> torch.Tensor:
-    """(M, num_outputs) model outputs for ``examples`` (M,), in eval mode without gradients.
+    """(M, num_outputs) model outputs for ``examples`` (M,), in eval mode without gradients,
+    on the CPU. Batches are moved once to the model's device.
 
     The model's train/eval mode is restored afterwards."""
     was_training = model.training
+    device = next(model.parameters()).device
     model.eval()
     try:
         with torch.no_grad():
-            outs = [model(batch) for batch in batches(ds, examples, batch_size)]
+            outs = [model(batch.to(device)).cpu() for batch in batches(ds, examples, batch_size)]
     finally:
         model.train(was_training)
     if not outs:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import platform
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,8 @@ class RunRecord:
     loss (mean training loss), lr (in use during it), and train_acc / train_mse plus
     val_* and test_* for the non-empty splits (models.trainer says how each is measured). ``wall_seconds`` covers the whole
     call; ``width`` is the actual width (after param_budget); ``model_config`` and
-    ``train_config`` are fully resolved (every option, defaults included).
+    ``train_config`` are fully resolved (every option, defaults included). ``device`` is
+    where the run computed ("cpu" or "cuda"); records stored before it existed read "cpu".
     """
 
     train_acc: float | None
@@ -50,6 +51,7 @@ class RunRecord:
     model_config: dict[str, Any]
     train_config: dict[str, Any]
     versions: dict[str, str]
+    device: str = "cpu"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict of every field."""
@@ -57,12 +59,14 @@ class RunRecord:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "RunRecord":
-        """Inverse of :meth:`to_dict`; raises ``ValueError`` naming missing fields."""
+        """Inverse of :meth:`to_dict`; raises ``ValueError`` naming missing fields (fields
+        with a default may be missing)."""
         names = [f.name for f in fields(cls)]
-        missing = [n for n in names if n not in data]
+        required = [f.name for f in fields(cls) if f.default is MISSING]
+        missing = [n for n in required if n not in data]
         if missing:
             raise ValueError(f"run record lacks field(s) {', '.join(missing)}")
-        return cls(**{n: data[n] for n in names})
+        return cls(**{n: data[n] for n in names if n in data})
 
 
 @dataclass

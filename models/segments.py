@@ -6,7 +6,8 @@ import torch
 
 def node_graph_ids(batch_num_nodes: torch.Tensor) -> torch.Tensor:
     """(N,) int64: the position in the batch of each node's graph."""
-    return torch.repeat_interleave(torch.arange(len(batch_num_nodes)), batch_num_nodes)
+    return torch.repeat_interleave(torch.arange(len(batch_num_nodes), device=batch_num_nodes.device),
+                                   batch_num_nodes)
 
 
 def segment_sum(h: torch.Tensor, batch_num_nodes: torch.Tensor) -> torch.Tensor:

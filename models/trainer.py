@@ -24,6 +24,8 @@ models.presets.protocol_defaults, which depend on the model family and the task 
     train_examples [None] train on this many examples of the train split (a subset drawn
                           by models.train_subset from ``seed``; nested across sizes); None:
                           all of it. More than the split holds raises ``ValueError``
+    device ["cpu"]        "cpu", "cuda" or "auto" (models.device.resolve_device); the model
+                          lives there and each batch is moved there once
 
 plain and reference: every epoch is one shuffled pass; after it, train accuracy (or MSE) is
 measured in eval mode on the whole train split, and on the val and test splits. The selected
@@ -59,6 +61,7 @@ import torch
 from torch.nn import functional as F
 
 from depthlab.models.budget import count_parameters
+from depthlab.models.device import DEVICES, resolve_device
 from depthlab.models.evaluate import evaluate
 from depthlab.models.presets import ALON_YAHAV, protocol_defaults
 from depthlab.models.protocol import HALVE, STOP, AlonYahavSchedule, Plateau, ReferenceSchedule
@@ -91,6 +94,7 @@ TRAIN_OPTIONS = (
     Param("threads", "int", 1, "torch and DGL threads for the run", low=1),
     Param("train_examples", "int", None, "train on a seeded subset of this many examples",
           low=1),
+    Param("device", "str", "cpu", "where the run computes", choices=DEVICES),
 )
 MODEL_KEYS = ("name", "depth", "width")
 STOP_REASONS = ("fitted", "plateau", "val_plateau", "cap")
@@ -146,11 +150,13 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
           seed: int) -> TrainedRun:
     """Train a model on ``dataset``'s train split; see the module docstring.
 
-    Raises ``ValueError`` for bad configs or a dataset without training examples.
+    Raises ``ValueError`` for bad configs, an unavailable device, or a dataset without
+    training examples.
     """
     started = time.perf_counter()
     mc = resolve_model_config(model_config)
     tc = resolve_train_config(train_config, mc["name"], dataset.required_radius)
+    device = resolve_device(tc["device"])
     splits = {s: dataset.split_indices(s) for s in ("train", "val", "test")}
     splits["train"] = train_subset(splits["train"], tc["train_examples"], seed)
     if len(splits["train"]) == 0:
@@ -159,7 +165,7 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
     with run_scope(int(seed), tc["threads"]):
         options = {k: v for k, v in mc.items() if k not in MODEL_KEYS}
         model = make_model(mc["name"], TaskInfo.from_dataset(dataset), mc["depth"], mc["width"],
-                           **options)
+                           **options).to(device)
         optimizer = torch.optim.Adam(model.parameters(), lr=tc["lr"],
                                      weight_decay=tc["weight_decay"])
         shuffler = np.random.default_rng(int(seed))
@@ -176,7 +182,7 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
         best_epoch=outcome.best_epoch, epochs=last, stop_reason=outcome.stop_reason,
         curve=outcome.curve, wall_seconds=time.perf_counter() - started,
         num_params=count_parameters(model), width=model.width, seed=int(seed), model_config=mc,
-        train_config=tc, versions=versions(),
+        train_config=tc, versions=versions(), device=device.type,
     )
     return TrainedRun(record, model)
 
@@ -261,13 +267,15 @@ def _train_pass(model, optimizer, dataset: TaskDataset, order: np.ndarray, batch
                 accum_steps: int, regression: bool) -> tuple[float, float]:
     """Train on ``order`` in batches of ``batch_size``, one optimiser step per
     ``accum_steps`` batches (a trailing incomplete group's gradients are dropped, as in
-    the published code). Returns the mean training loss and the training metric over the
-    steps (accuracy, or MSE for regression), both in train mode."""
+    the published code), each batch moved once to the model's device. Returns the mean
+    training loss and the training metric over the steps (accuracy, or MSE for
+    regression), both in train mode."""
+    device = next(model.parameters()).device
     model.train()
     optimizer.zero_grad()
     loss_sum, metric_sum = 0.0, 0.0
     for i, start in enumerate(range(0, len(order), batch_size)):
-        batch = example_batch(dataset, order[start:start + batch_size])
+        batch = example_batch(dataset, order[start:start + batch_size]).to(device)
         out = model(batch)
         if regression:
             errors = (out[:, 0] - batch.labels.float()) ** 2
