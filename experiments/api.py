@@ -147,11 +147,12 @@ def check(hypotheses: str | Path | Sequence = "all",
     return [verdict_of(h, frame, theory) for h in resolved]
 
 
-def evaluate(dataset, predictions, depth: int) -> dict[str, Any]:
+def evaluate(dataset, predictions, depth: int, sees_degrees: bool = False) -> dict[str, Any]:
     """``depthlab evaluate``: :func:`depthlab.theory.prediction_audit.audit_predictions` of
     ``predictions`` (an array or tensor, or the path of a ``.npy`` file, read with
     ``allow_pickle=False``) for the test split of ``dataset`` (a TaskDataset or a saved
-    dataset directory) at ``depth`` layers. Raises ``ValueError`` / ``FileNotFoundError``
+    dataset directory) at ``depth`` rounds (with degree-aware colours if ``sees_degrees``).
+    Raises ``ValueError`` / ``FileNotFoundError``
     naming a bad file, shape, dtype or class range."""
     from depthlab.tasks import TaskDataset, load_task
     from depthlab.theory.prediction_audit import audit_predictions, check_test_predictions
@@ -159,7 +160,7 @@ def evaluate(dataset, predictions, depth: int) -> dict[str, Any]:
     ds = dataset if isinstance(dataset, TaskDataset) else load_task(dataset)
     if isinstance(predictions, (str, Path)):
         predictions = check_test_predictions(ds, _read_npy(Path(predictions)))
-    return audit_predictions(ds, predictions, depth)
+    return audit_predictions(ds, predictions, depth, sees_degrees)
 
 
 def _read_npy(path: Path):

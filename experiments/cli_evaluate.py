@@ -22,7 +22,11 @@ def add_commands(subparsers) -> None:
     evaluate.add_argument("--predictions", required=True, metavar="P.npy",
                           help="NumPy .npy file of test-split predictions")
     evaluate.add_argument("--depth", type=int, required=True,
-                          help="message-passing layers L of the model (>= 0)")
+                          help="message-passing rounds L of the model: its layers times the "
+                          "hops each layer reaches (>= 0)")
+    evaluate.add_argument("--sees-degrees", action="store_true",
+                          help="the model weights messages by node degrees (GCN-style) or "
+                          "takes degrees as input: its ceiling starts from features + degrees")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.set_defaults(func=_evaluate)
 
@@ -30,11 +34,11 @@ def add_commands(subparsers) -> None:
 def _evaluate(args: argparse.Namespace) -> int:
     from depthlab.experiments.api import evaluate
 
-    report = evaluate(args.dataset, args.predictions, args.depth)
+    report = evaluate(args.dataset, args.predictions, args.depth, args.sees_degrees)
     if args.json:
         print_json(report)
         return 0
-    print_mapping({k: report[k] for k in ("dataset", "depth", "metric", "n", "score",
+    print_mapping({k: report[k] for k in ("dataset", "depth", "input", "metric", "n", "score",
                                           "ceiling", "chance")}, title="predictions")
     rows = [{k: v for k, v in g.items() if k not in ("mse", "least_mse")}
             for g in report["by_radius"]]

@@ -4,10 +4,11 @@
 ``ds.get_idx_split()["test"]`` order from any model and reports:
 
 - the task's metric (``tasks.evaluator.Evaluator``: ``acc``, or ``nmse`` for regression);
-- the 1-WL ceiling of ``depth`` layers on the test split (``theory.ceiling``: the best
-  accuracy, or least MSE, of any function of the examples' ``depth``-round colours), with
-  in-neighbour colours as the input (a model weighting messages by the sender's degree,
-  e.g. GCN, sees more: its ceiling is ``TheoryValues``' degree-aware one);
+- the 1-WL ceiling of ``depth`` message-passing rounds on the test split (``theory.ceiling``:
+  the best accuracy, or least MSE, of any function of the examples' ``depth``-round
+  colours), refined from the node features, plus each node's out- and in-degree with
+  ``sees_degrees`` (a model that weights messages by degrees, e.g. GCN, or takes degrees as
+  input: ``theory.model_ceiling``'s rule); a layer that reaches h hops counts h rounds;
 - per example radius r: n, the metric, chance (the group's majority-label share), the
   ceiling on that group, and whether ``r <= depth`` (the label is within reach);
 - ``ceiling``: *consistent* when the score, overall and in every radius group, is no
@@ -29,6 +30,7 @@ from depthlab.tasks.dataset import TaskDataset
 from depthlab.tasks.evaluator import Evaluator, as_array, class_predictions, nmse, real_values
 from depthlab.theory.arguments import require_int
 from depthlab.theory.ceiling import best_accuracy, example_colours, least_mse
+from depthlab.theory.model_ceiling import with_degrees
 from depthlab.theory.statistics import bonferroni, wilson_interval
 
 CONSISTENT, INCONSISTENT, NOT_TESTED = "consistent", "inconsistent", "not tested"
@@ -46,10 +48,10 @@ def check_test_predictions(ds: TaskDataset, y_pred: np.ndarray) -> np.ndarray:
     return class_predictions(y_pred, n, int(ds.num_classes), "predictions")
 
 
-def audit_predictions(ds: TaskDataset, y_pred, depth: int,
+def audit_predictions(ds: TaskDataset, y_pred, depth: int, sees_degrees: bool = False,
                       confidence: float = 0.95) -> dict[str, Any]:
     """The report described in the module docstring, as a JSON-able dict with keys
-    dataset, depth, metric, n, score, ceiling, chance, by_radius (list of dicts),
+    dataset, depth, input, metric, n, score, ceiling, chance, by_radius (list of dicts),
     ceiling_check and radius_check ({"status", "reason"}). ``y_pred``: numpy array or
     torch tensor as :func:`check_test_predictions` takes. Raises ``ValueError`` for bad
     predictions or ``depth < 0``."""
@@ -57,7 +59,7 @@ def audit_predictions(ds: TaskDataset, y_pred, depth: int,
     predicted = check_test_predictions(ds, as_array(y_pred, "predictions"))
     test = ds.split_indices("test")
     truth, radius = ds.y[test], ds.radius[test]
-    colours = example_colours(ds, depth)[test]
+    colours = example_colours(with_degrees(ds) if sees_degrees else ds, depth)[test]
     metric = Evaluator(ds).metric
     groups = []
     for r in np.unique(radius).tolist():
@@ -65,7 +67,9 @@ def audit_predictions(ds: TaskDataset, y_pred, depth: int,
         groups.append({"radius": int(r), "n": int(members.sum()), "reachable": r <= depth,
                        **_scores(ds, truth[members], predicted[members], colours[members])})
     overall = _scores(ds, truth, predicted, colours)
-    report = {"dataset": ds.name, "depth": depth, "metric": metric, "n": len(test),
+    report = {"dataset": ds.name, "depth": depth,
+              "input": "node features" + (" and degrees" if sees_degrees else ""),
+              "metric": metric, "n": len(test),
               "score": overall["score"], "ceiling": overall["ceiling"],
               "chance": overall["chance"], "by_radius": groups}
     report["ceiling_check"] = _ceiling_check(ds, overall, groups, depth)

@@ -102,3 +102,11 @@ def test_cli_bad_predictions_exit_2_with_one_line(saved, capsys, content, messag
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert err.startswith("error:") and re.search(message, " ".join(err.split()))
+
+
+def test_degree_aware_ceiling_is_at_least_the_plain_one(tnm):
+    truth = tnm.y[tnm.split_indices("test")]
+    plain = audit_predictions(tnm, truth, depth=1)
+    degrees = audit_predictions(tnm, truth, depth=1, sees_degrees=True)
+    assert degrees["input"] == "node features and degrees"
+    assert degrees["ceiling"] >= plain["ceiling"]
