@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from depthlab.experiments.console import console, print_json, print_mapping, print_table
+from depthlab.experiments.console import print_json, print_mapping, print_table
 
 
 def add_commands(subparsers) -> None:
@@ -45,6 +45,5 @@ def _evaluate(args: argparse.Namespace) -> int:
     print_table(rows, title="by example radius")
     for name in ("ceiling_check", "radius_check"):
         check = report[name]
-        console.print(f"{name.replace('_check', '')}: [bold]{check['status']}[/] — "
-                      f"{check['reason']}", highlight=False)
+        print(f"{name.replace('_check', '')}: {check['status']} — {check['reason']}")
     return 0

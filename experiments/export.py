@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
 import pandas as pd
 
 from depthlab.experiments.store import FAILED, FINISHED, Store
+from depthlab.tasks.atomic_files import atomic_file
 
 FORMATS = ("csv", "json", "parquet")
 RUN_COLUMNS = ("key", "status", "attempts", "created_at", "updated_at", "error")
@@ -83,7 +82,8 @@ def curve_table(db: str | Path, status: str | None = FINISHED) -> pd.DataFrame:
 
 def write_table(frame: pd.DataFrame, fmt: str, path: str | Path | None = None) -> str | None:
     """``frame`` as CSV, JSON (a list of records, NaN as null) or parquet. With ``path``
-    the file is written atomically (a temporary beside it, then renamed) and None is
+    the file is written atomically (``tasks.atomic_files.atomic_file``; an existing file is
+    replaced) and None is
     returned; without it the CSV/JSON text is returned (parquet needs a path). Raises
     ``ValueError`` for an unknown format, parquet without a path, or parquet without pyarrow
     (the optional extra ``depthlab[parquet]``)."""
@@ -97,18 +97,11 @@ def write_table(frame: pd.DataFrame, fmt: str, path: str | Path | None = None) -
             raise ValueError("format='parquet' needs pyarrow: pip install 'depthlab[parquet]'")
     if path is None:
         return _text(frame, fmt)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
+    with atomic_file(path) as temporary:
         if fmt == "parquet":
-            _parquet_ready(frame).to_parquet(name, index=False)
+            _parquet_ready(frame).to_parquet(temporary, index=False)
         else:
-            Path(name).write_text(_text(frame, fmt))
-        os.replace(name, path)
-    finally:
-        Path(name).unlink(missing_ok=True)
+            temporary.write_text(_text(frame, fmt))
     return None
 
 

@@ -16,7 +16,8 @@
   otherwise *inconsistent*: the predictions cannot come from a ``depth``-layer
   message-passing network on these inputs, or the ceiling is wrong;
 - ``radius`` (classification): for each group with ``r > depth`` the model cannot see the
-  label's evidence, so its expected accuracy is at most chance; *inconsistent* when a
+  label's evidence, so unless it was fitted on these test labels its expected accuracy is
+  at most chance (the ceiling itself, fitted on them, can exceed it); *inconsistent* when a
   Wilson interval (Bonferroni over those groups) lies wholly above chance, *consistent*
   when none does, *not tested* without such groups or for regression.
 """
@@ -128,8 +129,8 @@ def _radius_check(ds: TaskDataset, groups: list[dict], depth: int, confidence: f
         return {"status": INCONSISTENT, "reason": (
             f"radius {g['radius']} examples are beyond {depth} hops, yet accuracy "
             f"{g['score']:.3f} (interval {g['interval'][0]:.3f}-{g['interval'][1]:.3f}) is "
-            f"above chance {g['chance']:.3f}: the model sees farther than {depth} hops, or "
-            "the task's radius claim is wrong")}
+            f"above chance {g['chance']:.3f}: the model sees farther than {depth} hops, was "
+            "fitted on these test labels, or the task's radius claim is wrong")}
     return {"status": CONSISTENT, "reason": (
         f"examples beyond {depth} hops (radius {', '.join(str(g['radius']) for g in beyond)}) "
         f"are not above chance at family-wise confidence {confidence}")}

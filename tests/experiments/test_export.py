@@ -88,5 +88,5 @@ def test_parquet_errors_are_one_line(db, tmp_path, capsys, monkeypatch):
     code = main(["runs", "--db", str(db), "--format", "parquet", "--output",
                  str(tmp_path / "r.parquet")])
     err = capsys.readouterr().err
-    assert code == 2 and "needs pyarrow: pip install 'depthlab" in " ".join(err.split())
+    assert code == 2 and "needs pyarrow: pip install 'depthlab[parquet]'" in err
     assert "Traceback" not in err and not (tmp_path / "r.parquet").exists()
