@@ -6,9 +6,10 @@ dotted path (``task.name``, ``task.params.radius``, ``model.depth``, ``train.epo
 ``seed``, ...), then every field of its record the same way (``test_acc``,
 ``model_config.residual``, ``versions.torch``, ...; other lists as JSON text). A record
 field whose name a config column already holds with another value is kept as
-``record.<name>``. Lists of dicts in a record are curves: :func:`curve_table` gives one row
-per point of each (``curve`` names the record field), with the run's key and config
-columns and whatever keys the points hold, so new curve fields export without changes here.
+``record.<name>``. A record field named ``curve`` or ``*_curve`` holding a list of dicts is
+a curve, left out of the run table: :func:`curve_table` gives one row per point of each
+(``curve`` names the field), with the run's key and config columns and whatever keys the
+points hold, so new curves and point fields export without changes here.
 """
 from __future__ import annotations
 
@@ -41,9 +42,11 @@ def flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def is_curve(value: Any) -> bool:
-    """A record field holding a curve: a non-empty list of dicts."""
-    return isinstance(value, list) and bool(value) and all(isinstance(p, dict) for p in value)
+def is_curve(name: str, value: Any) -> bool:
+    """Whether record field ``name`` holds a curve: named ``curve`` or ``*_curve``, a list of
+    dicts (points)."""
+    return (name == "curve" or name.endswith("_curve")) and isinstance(value, list) and \
+        all(isinstance(p, dict) for p in value)
 
 
 def _stored(db: str | Path, status: str | None) -> Iterator[dict[str, Any]]:
@@ -60,7 +63,7 @@ def run_table(db: str | Path, status: str | None = None) -> pd.DataFrame:
     for stored in _stored(db, status):
         row = {name: stored[name] for name in RUN_COLUMNS}
         row.update(flatten(stored["config"]))
-        record = {k: v for k, v in (stored["record"] or {}).items() if not is_curve(v)}
+        record = {k: v for k, v in (stored["record"] or {}).items() if not is_curve(k, v)}
         for name, value in flatten(record).items():
             row[name if row.get(name, value) == value else f"record.{name}"] = value
         rows.append(row)
@@ -74,7 +77,7 @@ def curve_table(db: str | Path, status: str | None = FINISHED) -> pd.DataFrame:
     for stored in _stored(db, status):
         config = flatten(stored["config"])
         for field, points in (stored["record"] or {}).items():
-            if is_curve(points):
+            if is_curve(field, points):
                 rows.extend({"key": stored["key"], "curve": field, **config, **flatten(point)}
                             for point in points)
     return pd.DataFrame(rows, columns=None if rows else ["key", "curve"])

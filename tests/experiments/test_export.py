@@ -24,7 +24,8 @@ def record(acc: float) -> dict:
             "versions": {"torch": "2.2.1"}, "energy": [1.5, 0.5],
             "curve": [{"epoch": 1, "loss": 0.9, "train_acc": 0.5},
                       {"epoch": 2, "loss": 0.4, "train_acc": 1.0}],
-            "block_curve": [{"block": 1, "passes": 10, "grad_norm": 0.1}]}
+            "block_curve": [{"block": 1, "passes": 10, "grad_norm": 0.1}],
+            "test_by_radius": [{"radius": 2, "n": 4, "acc": acc}]}
 
 
 @pytest.fixture
@@ -45,6 +46,7 @@ def test_run_table_flattens_config_and_record(db):
     assert table.loc[0, "train.lr"] == 0.01 and table.loc[1, "test_acc"] == 0.5
     assert table.loc[0, "versions.torch"] == "2.2.1" and table.loc[0, "energy"] == "[1.5, 0.5]"
     assert "curve" not in table.columns and "block_curve" not in table.columns
+    assert json.loads(table.loc[0, "test_by_radius"]) == [{"radius": 2, "n": 4, "acc": 0.75}]
     assert table.loc[2, "status"] == "failed" and "boom" in table.loc[2, "error"]
     assert len(run_table(db, status="finished")) == 2
 
