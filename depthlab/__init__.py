@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "make_task": "depthlab.tasks", "list_tasks": "depthlab.tasks",
-    "load_task": "depthlab.tasks", "TaskDataset": "depthlab.tasks",
+    "load_task": "depthlab.tasks", "TaskDataset": "depthlab.tasks", "rewire": "depthlab.tasks",
     "Evaluator": "depthlab.tasks",
     "make_model": "depthlab.models", "list_models": "depthlab.models",
     "train": "depthlab.models", "TaskInfo": "depthlab.models",

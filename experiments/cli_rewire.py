@@ -12,7 +12,7 @@ import numpy as np
 
 from depthlab.experiments.console import print_json, print_mapping
 from depthlab.tasks import load_task
-from depthlab.tasks.rewire import METHOD_PARAMS, METHODS, rewire
+from depthlab.tasks.rewiring import METHOD_PARAMS, METHODS, rewire
 
 
 def add_commands(subparsers) -> None:

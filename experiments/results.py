@@ -21,7 +21,8 @@ from depthlab.experiments.store import FINISHED, Store
 SEED_COLUMNS = ("seed", "data_seed")
 METRICS = ("train_acc", "val_acc", "test_acc", "train_mse", "val_mse", "test_mse")
 RECORD_FIELDS = ("radius", "chance", "n_train", "n_val", "n_test", "num_params", *METRICS,
-                 "epochs", "best_epoch", "wall_seconds", "device")
+                 "epochs", "best_epoch", "wall_seconds", "device", "radius_mean", "resistance",
+                 "commute_time")
 FORMATS = ("md", "csv", "json")
 # Record fields that are lists or dicts, stored in the table as JSON strings.
 JSON_FIELDS = ("energy", "layer_weights", "test_by_radius")
@@ -40,6 +41,7 @@ def run_row(key: str, status: str, config: dict[str, Any], record: dict[str, Any
         "task_params": json.dumps(task["params"], sort_keys=True),
         "data_seed": task["data_seed"],
         **{f"task.{k}": v for k, v in task["params"].items()},
+        **_transform_columns(task.get("transform")),
         "model": model["name"], "depth": model["depth"],
         "width": record.get("width", model.get("width")),
         "model_options": json.dumps(options, sort_keys=True),
@@ -58,6 +60,15 @@ def run_row(key: str, status: str, config: dict[str, Any], record: dict[str, Any
         value = record.get(field)
         row[field] = None if value is None else json.dumps(value)
     return row
+
+
+def _transform_columns(transform: dict[str, Any] | None) -> dict[str, Any]:
+    """``transform`` (JSON) and ``transform.<param>`` columns of a rewired task; none
+    otherwise."""
+    if transform is None:
+        return {}
+    return {"transform": json.dumps(transform, sort_keys=True),
+            **{f"transform.{k}": v for k, v in transform.items()}}
 
 
 def _normalised(mse: float | None, record: dict[str, Any], split: str) -> float | None:
@@ -121,7 +132,7 @@ def report_frame(frame: pd.DataFrame, x: str, by: str | Sequence[str] = ()) -> p
 def config_columns(frame: pd.DataFrame) -> list[str]:
     """The columns that identify a run's config, without the seeds and JSON duplicates."""
     fixed = ["task", "model", "depth", "width"]
-    prefixed = [c for c in frame.columns if c.startswith(("task.", "model.", "train."))]
+    prefixed = [c for c in frame.columns if c.startswith(("task.", "transform.", "model.", "train."))]
     return [c for c in fixed if c in frame.columns] + prefixed
 
 

@@ -22,7 +22,8 @@ ENERGY_CHUNK_NODES = 100_000
 
 
 def task_dataset(task_config: dict[str, Any]):
-    """The dataset of ``{"name", "params", "data_seed"}``, generated once per process."""
+    """The dataset of ``{"name", "params", "data_seed"}`` (rewired by ``tasks.rewiring`` when
+    the config has a ``"transform"``), generated once per process."""
     return _cached_task(json.dumps(task_config, sort_keys=True))
 
 
@@ -35,8 +36,11 @@ def clear_task_cache() -> None:
 def _cached_task(task_json: str):
     from depthlab.tasks import make_task
 
+    from depthlab.tasks.rewiring import transformed
+
     task = json.loads(task_json)
-    return make_task(task["name"], seed=task["data_seed"], **task["params"])
+    return transformed(make_task(task["name"], seed=task["data_seed"], **task["params"]),
+                       task.get("transform"))
 
 
 def run_config(config: dict[str, Any], device: str = "cpu") -> dict[str, Any]:
@@ -46,10 +50,11 @@ def run_config(config: dict[str, Any], device: str = "cpu") -> dict[str, Any]:
     ``models.RunRecord.to_dict()`` plus ``radius`` (required radius), ``chance`` (test
     chance accuracy, None for regression), ``energy`` (:func:`layer_energies`) and the
     measures of ``experiments.run_measures``: ``layer_weights``, ``test_by_radius``,
-    ``label_variance`` and ``ceiling``."""
+    ``label_variance``, ``ceiling``, ``radius_mean``, ``resistance`` and ``commute_time``."""
     from depthlab import models
     from depthlab.experiments.run_measures import (accuracy_by_radius, label_variance,
-                                                   layer_weights, stored_ceiling)
+                                                   layer_weights, stored_ceiling,
+                                                   test_example_means)
 
     dataset = task_dataset(config["task"])
     train_config = {**config["train"], "threads": THREADS_PER_RUN, "device": device}
@@ -62,6 +67,7 @@ def run_config(config: dict[str, Any], device: str = "cpu") -> dict[str, Any]:
     record["test_by_radius"] = accuracy_by_radius(trained.model, dataset)
     record["label_variance"] = label_variance(dataset)
     record["ceiling"] = stored_ceiling(config["model"], dataset)
+    record.update(test_example_means(dataset))
     return record
 
 

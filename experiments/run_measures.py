@@ -8,7 +8,10 @@
 - :func:`label_variance`: per split, the variance of the regression labels (the nMSE
   denominator);
 - :func:`stored_ceiling`: the model's 1-WL ceiling per split (``theory.model_ceiling``, the
-  one definition ``check`` and ``theory ceiling`` use).
+  one definition ``check`` and ``theory ceiling`` use);
+- :func:`test_example_means`: the mean example radius of the test split and, where the
+  dataset carries them (transfer, rewired datasets), the mean source-target resistance and
+  commute time.
 """
 from __future__ import annotations
 
@@ -82,3 +85,18 @@ def stored_ceiling(model_config: dict[str, Any], dataset) -> dict[str, float] | 
             or model_config.get("fully_adjacent_all")):
         return None
     return model_ceiling(dataset, model_config["name"], facts, int(model_config["depth"])).splits
+
+
+TRANSPORT_EXTRAS = ("resistance", "commute_time")
+
+
+def test_example_means(dataset) -> dict[str, float | None]:
+    """``radius_mean``, ``resistance`` and ``commute_time``: means over the test examples
+    (None without test examples, or for an extra the dataset does not carry)."""
+    idx = dataset.split_indices("test")
+    means: dict[str, float | None] = {"radius_mean": float(dataset.radius[idx].mean()) if len(idx) else None}
+    for name in TRANSPORT_EXTRAS:
+        values = dataset.extras.get(name)
+        usable = values is not None and values.ndim == 1 and len(values) == len(dataset) and len(idx)
+        means[name] = float(values[idx].mean()) if usable else None
+    return means

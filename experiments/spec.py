@@ -11,6 +11,9 @@
     [[task]]                     # one table per task; list values expand (Cartesian product)
     name = "tree-neighbors-match"
     params = { radius = [2, 3, 4] }
+    transform = { name = "sdrf", iterations = 10 }   # optional: rewire every dataset
+                                 # (tasks.rewiring; a list of tables expands; "r" in depths is
+                                 # then the rewired dataset's required radius)
 
     [[model]]                    # one table per model group; list values expand
     family = ["gcn", "gin"]
@@ -44,7 +47,7 @@ else:
 
 SPEC_DIR = Path(__file__).parent / "specs"
 TOP_KEYS = ("description", "seeds", "data_seeds", "device", "task", "model", "train")
-TASK_KEYS = ("name", "params")
+TASK_KEYS = ("name", "params", "transform")
 MODEL_KEYS = ("family", "depth", "width", "param_budget", "options")
 MODEL_FIELDS = ("name", "depth", "width")
 # Cost model of one run on one core, per epoch and layer: a fixed cost per training step
@@ -124,6 +127,10 @@ def load_spec(spec: str | Path) -> SweepSpec:
             raise ValueError(f"{where} [[task]] #{i + 1}: name must be a task name string")
         if not isinstance(task.get("params", {}), dict):
             raise ValueError(f"{where} [[task]] #{i + 1}: params must be a table")
+        transforms = task.get("transform", [])
+        if not all(isinstance(t, dict) for t in (transforms if isinstance(transforms, list) else [transforms])):
+            raise ValueError(f"{where} [[task]] #{i + 1}: transform must be a table such as "
+                             "{ name = \"sdrf\", iterations = 10 } or a list of them")
     for i, model in enumerate(models):
         here = f"{where} [[model]] #{i + 1}"
         _check_keys(model, MODEL_KEYS, here)
@@ -164,9 +171,10 @@ def expand(spec: SweepSpec) -> list[Run]:
     from depthlab.experiments.run import clear_task_cache, task_dataset
 
     task_configs = [
-        {"name": task["name"], "params": params, "data_seed": data_seed}
+        {"name": task["name"], "params": params, "data_seed": data_seed, **transform}
         for task in spec.tasks
         for params in _resolved_task_grid(task)
+        for transform in _resolved_transforms(task)
         for data_seed in spec.data_seeds
     ]
     train_grid = list(_product(spec.train))
@@ -242,6 +250,20 @@ def _resolved_task_grid(task: dict[str, Any]) -> list[dict[str, Any]]:
     from depthlab.tasks import resolve_params
 
     return [resolve_params(task["name"], **params) for params in _product(task.get("params", {}))]
+
+
+def _resolved_transforms(task: dict[str, Any]) -> list[dict[str, Any]]:
+    """``[{}]`` without a transform, else one ``{"transform": resolved}`` per table (checked
+    by ``tasks.rewiring.resolve_transform``; the task must be rewirable)."""
+    from depthlab.tasks.rewiring import REWIRABLE, resolve_transform
+
+    given = task.get("transform")
+    if given is None:
+        return [{}]
+    if task["name"] not in REWIRABLE:
+        raise ValueError(f"task {task['name']!r} cannot take a transform: rewiring is defined "
+                         f"for {', '.join(REWIRABLE)}")
+    return [{"transform": resolve_transform(t)} for t in (given if isinstance(given, list) else [given])]
 
 
 def _model_grid(model_tables: Iterable[dict[str, Any]], radius: int, models) -> list[dict[str, Any]]:

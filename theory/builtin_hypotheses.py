@@ -6,11 +6,11 @@ entry in :data:`BUILTIN_MODULES`.
 from __future__ import annotations
 
 from depthlab.theory import (hypothesis_bottleneck, hypothesis_expressivity, hypothesis_oversmoothing,
-                             hypothesis_radius)
+                             hypothesis_radius, hypothesis_transfer)
 from depthlab.theory.hypothesis_spec import Hypothesis
 
 BUILTIN_MODULES = (hypothesis_radius, hypothesis_expressivity, hypothesis_bottleneck,
-                   hypothesis_oversmoothing)
+                   hypothesis_oversmoothing, hypothesis_transfer)
 
 
 def builtin_names() -> tuple[str, ...]:

@@ -85,7 +85,7 @@ def split_of(quantity: str) -> str:
 
 SHALLOW = SHALLOW_PREFIX
 SHALLOW_DEPTH = 4
-RUN_CONFIG = ("task", "task_params", "data_seed", "model", "width", "model_options",
+RUN_CONFIG = ("task", "task_params", "transform", "data_seed", "model", "width", "model_options",
               "train_config", "example_radius")
 
 

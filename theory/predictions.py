@@ -1,8 +1,9 @@
 """Theory values for the rows of a results table, computed on the runs' own datasets.
 
-A row names its dataset by ``(task, task_params, data_seed)`` (``task_params`` the JSON of
-the resolved parameters); the dataset is regenerated with ``tasks.make_task`` (generation is
-deterministic in those three) and the values are cached per dataset, so a table of many
+A row names its dataset by ``(task, task_params, data_seed, transform)`` (``task_params``
+the JSON of the resolved parameters; ``transform`` the JSON of a rewiring, None without);
+the dataset is regenerated with ``tasks.make_task`` and rewired by ``tasks.rewiring``
+(deterministic in those four) and the values are cached per dataset, so a table of many
 runs on a few datasets generates each dataset once. The values, by the names hypotheses use
 (``theory.hypothesis_spec.THEORY_VALUES``):
 
@@ -35,16 +36,18 @@ import pandas as pd
 
 from depthlab.tasks.dataset import TaskDataset
 
-DatasetKey = tuple[str, str, int]
+DatasetKey = tuple[str, str, int, "str | None"]
 KEY_COLUMNS = ("task", "task_params", "data_seed")
 FLOAT_BITS = 32
 
 
-def regenerate(task: str, params: dict, data_seed: int) -> TaskDataset:
-    """``tasks.make_task(task, seed=data_seed, **params)``."""
+def regenerate(task: str, params: dict, data_seed: int, transform: dict | None = None) -> TaskDataset:
+    """``tasks.make_task(task, seed=data_seed, **params)``, rewired as ``transform`` says
+    (``tasks.rewiring.transformed``)."""
     from depthlab.tasks import make_task
+    from depthlab.tasks.rewiring import transformed
 
-    return make_task(task, seed=int(data_seed), **params)
+    return transformed(make_task(task, seed=int(data_seed), **params), transform)
 
 
 def dataset_keys(rows: pd.DataFrame) -> pd.Series:
@@ -53,8 +56,10 @@ def dataset_keys(rows: pd.DataFrame) -> pd.Series:
     if missing:
         raise ValueError(f"results table lacks column(s) {', '.join(missing)}, needed to "
                          "regenerate the runs' datasets")
-    return pd.Series(list(zip(rows["task"], rows["task_params"], rows["data_seed"].astype(int))),
-                     index=rows.index, dtype=object)
+    transform = ([t if isinstance(t, str) else None for t in rows["transform"]]
+                 if "transform" in rows.columns else [None] * len(rows))
+    return pd.Series(list(zip(rows["task"], rows["task_params"], rows["data_seed"].astype(int),
+                              transform)), index=rows.index, dtype=object)
 
 
 class TheoryValues:
@@ -76,8 +81,9 @@ class TheoryValues:
         if key in self._datasets:
             self._datasets.move_to_end(key)
             return self._datasets[key]
-        task, params, seed = key
-        ds = self._make(task, json.loads(params), seed)
+        task, params, seed, transform = key
+        ds = (self._make(task, json.loads(params), seed) if transform is None else
+              self._make(task, json.loads(params), seed, json.loads(transform)))
         self._datasets[key] = ds
         while len(self._datasets) > self._keep:
             self._datasets.popitem(last=False)

@@ -12,7 +12,7 @@ MEASURED = "measured"   # a Measurement's status: no claim, never decides an All
 VIOLATES, CONFIRMS, UNDECIDED, VACUOUS, THIN = ("violates", "confirms", "undecided", "vacuous",
                                                 "thin")
 ROW_STATUSES = (VIOLATES, CONFIRMS, UNDECIDED, VACUOUS, THIN)
-CONFIG_COLUMNS = ("task", "task_params", "data_seed", "model", "depth", "width",
+CONFIG_COLUMNS = ("task", "task_params", "transform", "data_seed", "model", "depth", "width",
                   "model_options", "train_config")
 ID_COLUMNS = ("task", "radius", "model", "depth", "width", "seed")
 
@@ -67,7 +67,7 @@ def identifying_columns(rows: pd.DataFrame, fixed: tuple[str, ...]) -> list[str]
     """The ``fixed`` columns present, plus the ``task.``/``model.``/``train.`` columns that
     tell apart rows the fixed ones do not."""
     present = [c for c in fixed if c in rows.columns]
-    return present + [c for c in rows.columns if c.startswith(("task.", "model.", "train."))
+    return present + [c for c in rows.columns if c.startswith(("task.", "transform.", "model.", "train."))
                       and varies_within(rows, present, c)]
 
 

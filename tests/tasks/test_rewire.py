@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from depthlab.tasks import make_task
-from depthlab.tasks.rewire import METHODS, resolve_transform, rewire, undirected_keys
+from depthlab.tasks.rewiring import METHODS, resolve_transform, rewire, undirected_keys
 from depthlab.theory.curvature import balanced_forman_curvature
 from depthlab.theory.resistance import resistance_within_graphs, total_effective_resistance
 

@@ -68,6 +68,15 @@ def resolve_transform(transform: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, **validate(f"transform {name}", METHOD_PARAMS[name], given)}
 
 
+def transformed(ds: TaskDataset, transform: dict[str, Any] | None) -> TaskDataset:
+    """``ds`` rewired as ``transform`` (``{"name": method, **params}``) says; ``ds`` itself
+    when ``transform`` is None."""
+    if transform is None:
+        return ds
+    params = {k: v for k, v in transform.items() if k != "name"}
+    return rewire(ds, transform.get("name"), **params)
+
+
 def rewire(ds: TaskDataset, method: str, **params: Any) -> TaskDataset:
     """``ds`` rewired by ``method`` with ``params`` (see ``METHOD_PARAMS``; module
     docstring for what is recorded). Deterministic. Raises ``ValueError`` for a bad method
