@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
 from depthlab.experiments.console import print_json, print_mapping
 from depthlab.tasks import load_task
+from depthlab.tasks.atomic_files import output_path
+from depthlab.tasks.storage import is_dataset_directory
 from depthlab.tasks.rewiring import METHOD_PARAMS, METHODS, rewire
 
 
@@ -29,7 +27,8 @@ def add_commands(subparsers) -> None:
     parser.add_argument("dataset", help="directory holding meta.json and arrays.npz")
     parser.add_argument("--method", required=True, choices=METHODS, help="rewiring method")
     parser.add_argument("--out", required=True, help="directory to write the rewired dataset to")
-    parser.add_argument("--force", action="store_true", help="replace --out if it exists")
+    parser.add_argument("--force", action="store_true",
+                        help="replace --out if it holds a previous dataset (written atomically)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     seen = {}
     for params in METHOD_PARAMS.values():
@@ -45,11 +44,7 @@ def add_commands(subparsers) -> None:
 
 
 def _rewire(args) -> int:
-    out = Path(args.out)
-    if not args.out:
-        raise ValueError("--out '' is invalid: expected a directory path")
-    if out.exists() and not args.force:
-        raise ValueError(f"--out {out} exists; choose another directory or pass --force to replace it")
+    out = output_path(args.out, "dataset", args.force, is_dataset_directory)
     options = {name: value for name, value in vars(args).items() if name in
                {p.name for ps in METHOD_PARAMS.values() for p in ps}}
     unused = sorted(set(options) - {p.name for p in METHOD_PARAMS[args.method]})
@@ -58,7 +53,7 @@ def _rewire(args) -> int:
     start = time.perf_counter()
     dataset = load_task(args.dataset)
     rewired = rewire(dataset, args.method, **options)
-    save_replacing(rewired, out)
+    rewired.save(out, force=args.force)
     summary = {**rewired.info["transforms"][-1], "seconds": round(time.perf_counter() - start, 3),
                "radius_counts_before": _counts(rewired.extras["radius_before"]),
                "radius_counts_after": _counts(rewired.radius), "saved_to": str(out)}
@@ -72,23 +67,3 @@ def _rewire(args) -> int:
 def _counts(radius: np.ndarray) -> dict[str, int]:
     values, counts = np.unique(radius, return_counts=True)
     return {str(v): int(c) for v, c in zip(values, counts)}
-
-
-def save_replacing(dataset, out: Path) -> None:
-    """Save ``dataset`` into a temporary sibling of ``out``, then rename it into place (an
-    existing ``out`` is moved aside first and deleted after), so ``out`` is never half-written."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        dataset.save(staging)
-        old = None
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            os.replace(out, old / "previous")
-        os.replace(staging, out)
-        if old is not None:
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise

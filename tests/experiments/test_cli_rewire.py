@@ -24,9 +24,11 @@ def test_rewire_refuses_an_existing_out_unless_forced(tmp_path, capsys):
     data = tmp_path / "chain"
     assert main(["generate", "grid-chain", "--radius", "4", "--num-examples", "20", "--out", str(data)]) == 0
     out = tmp_path / "taken"
-    out.mkdir()
+    assert main(["generate", "grid-chain", "--radius", "2", "--num-examples", "5", "--out", str(out)]) == 0
+    capsys.readouterr()
     assert main(["rewire", str(data), "--method", "gtr", "--out", str(out)]) == 2
-    assert "exists" in capsys.readouterr().err
+    assert "already exists" in capsys.readouterr().err
+    assert load_task(out).params["radius"] == 2
     assert main(["rewire", str(data), "--method", "gtr", "--iterations", "1", "--out", str(out), "--force"]) == 0
     assert load_task(out).info["transforms"][0]["name"] == "gtr"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chain", "taken"]   # nothing left behind
