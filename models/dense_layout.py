@@ -63,10 +63,10 @@ def hop_distances(src: torch.Tensor, dst: torch.Tensor, sizes: torch.Tensor,
         raise ValueError(f"max_distance={max_distance} is invalid: expected an int >= 0")
     graph_of, local = _positions(sizes)
     num_nodes, width = len(graph_of), int(sizes.max()) if len(sizes) else 0
-    rows = torch.arange(num_nodes)
-    distance = torch.full((num_nodes, width), -1, dtype=torch.int64)
+    rows = torch.arange(num_nodes, device=sizes.device)
+    distance = torch.full((num_nodes, width), -1, dtype=torch.int64, device=sizes.device)
     distance[rows, local] = 0
-    frontier = torch.zeros(num_nodes, width, dtype=torch.int32)
+    frontier = torch.zeros(num_nodes, width, dtype=torch.int32, device=sizes.device)
     frontier[rows, local] = 1
     for hop in range(1, max_distance + 1):
         arriving = torch.zeros_like(frontier).index_add_(0, dst, frontier[src])
@@ -95,9 +95,11 @@ def dense_chunks(src: torch.Tensor, dst: torch.Tensor, sizes: torch.Tensor, max_
         graph_of, local = _positions(chunk_sizes)
         rows = hop_distances(src[keep] - lo, dst[keep] - lo, chunk_sizes, max_distance)
         width = rows.shape[1]
-        distance = torch.full((len(chunk_sizes), width, width), -1, dtype=torch.int64)
+        distance = torch.full((len(chunk_sizes), width, width), -1, dtype=torch.int64,
+                              device=sizes.device)
         distance[graph_of, local] = rows
-        padding = (torch.arange(width)[None, None, :] >= chunk_sizes[:, None, None]).expand(
+        padding = (torch.arange(width, device=sizes.device)[None, None, :]
+                   >= chunk_sizes[:, None, None]).expand(
             -1, width, -1)
         chunks.append(DenseLayout(lo, hi, graph_of, local, chunk_sizes, distance, padding))
     return chunks
@@ -105,9 +107,9 @@ def dense_chunks(src: torch.Tensor, dst: torch.Tensor, sizes: torch.Tensor, max_
 
 def _positions(sizes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """(graph of each node, its index within its graph) for graphs of ``sizes`` nodes."""
-    graph_of = torch.repeat_interleave(torch.arange(len(sizes)), sizes)
+    graph_of = torch.repeat_interleave(torch.arange(len(sizes), device=sizes.device), sizes)
     starts = torch.cumsum(sizes, 0) - sizes
-    return graph_of, torch.arange(len(graph_of)) - starts[graph_of]
+    return graph_of, torch.arange(len(graph_of), device=sizes.device) - starts[graph_of]
 
 
 def _chunk_bounds(sizes: torch.Tensor, pair_budget: int) -> list[tuple[int, int]]:
