@@ -41,8 +41,8 @@ def graphs_to_dgl(ds: TaskDataset, graph_ids: np.ndarray) -> "dgl.DGLGraph":
     graph_ids = np.asarray(graph_ids, dtype=np.int64)
     n_lo, n_hi = ds.node_ptr[graph_ids], ds.node_ptr[graph_ids + 1]
     e_lo, e_hi = ds.edge_ptr[graph_ids], ds.edge_ptr[graph_ids + 1]
-    num_nodes = n_hi - n_lo
-    num_edges = e_hi - e_lo
+    num_nodes = (n_hi - n_lo).astype(np.int64)
+    num_edges = (e_hi - e_lo).astype(np.int64)
     nodes = concatenated_ranges(n_lo, num_nodes)
     edges = concatenated_ranges(e_lo, num_edges)
     new_start = np.concatenate(([0], np.cumsum(num_nodes)[:-1]))

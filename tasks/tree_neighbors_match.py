@@ -4,7 +4,7 @@ Each example is a complete ``arity``-ary tree of depth ``radius`` (BFS numbering
 the children of v are ``arity*v + 1 .. arity*v + arity``; the last L = arity**radius nodes
 are the leaves, left to right). Edges point child -> parent (src child, dst parent), so
 messages flow to the root, which is the target; ``self_loops`` adds (v, v) for every node
-after the tree edges. Features x (N, 2) int64 are (key, value): leaf i has key i+1 and value
+after the tree edges. Features x (N, 2) int32 are (key, value): leaf i has key i+1 and value
 ``values[i]``, a permutation of 1..L; the root holds (query, 0); inner nodes (0, 0). The label
 is the value of the leaf whose key is the query, minus 1 (L classes). The root's
 (radius-1)-hop neighbourhood holds only the query, so the required radius is ``radius``.
@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from depthlab.tasks.dataset import id_dtype
 from depthlab.tasks.params import Param
 from depthlab.tasks.registry import Generated, TaskSpec, register
 from depthlab.tasks.splits import stratified_split
@@ -115,8 +116,9 @@ def estimate_bytes(params: dict[str, Any]) -> int:
     n = num_tree_nodes(params)
     nodes = graphs * n
     edges = graphs * (2 * n - 1 if params["self_loops"] else n - 1)
-    graph_arrays = nodes * 2 * 8 + edges * 2 * 8 + (graphs + 1) * 2 * 8
-    example_arrays = graphs * (4 * 8 + 1)
+    node_id, edge_id = id_dtype(nodes).itemsize, id_dtype(edges).itemsize
+    graph_arrays = nodes * 2 * 4 + edges * 2 * node_id + (graphs + 1) * (node_id + edge_id)
+    example_arrays = graphs * (2 * node_id + 2 * 8 + 1)
     table = math.factorial(leaves) * leaves * 8 if leaves <= ENUMERATE_LEAVES else 0
     temporaries = num_permutations(params) * leaves * 8 + table + graphs * 4 * 8
     return graph_arrays + example_arrays + temporaries
@@ -129,9 +131,9 @@ def generate(params: dict[str, Any], rng: np.random.Generator) -> Generated:
     count = num_permutations(params)
     perms = sample_permutations(leaves, count, rng)
     graphs = count * leaves
-    node_ptr, edge_ptr, src, dst = tile_template(*template_edges(params), n, graphs)
+    node_ptr, edge_ptr, src, dst = tile_template(*template_edges(params), n, graphs, compact=True)
 
-    x = np.zeros((count, leaves, n, 2), dtype=np.int64)
+    x = np.zeros((count, leaves, n, 2), dtype=np.int32)
     x[:, :, 0, 0] = np.arange(1, leaves + 1)
     x[:, :, n - leaves:, 0] = np.arange(1, leaves + 1)
     x[:, :, n - leaves:, 1] = perms[:, None, :]
@@ -139,7 +141,7 @@ def generate(params: dict[str, Any], rng: np.random.Generator) -> Generated:
     return Generated(level="node", num_classes=leaves, arrays={
         "node_ptr": node_ptr, "edge_ptr": edge_ptr, "src": src, "dst": dst,
         "x": x.reshape(graphs * n, 2),
-        "graph_id": np.arange(graphs, dtype=np.int64),
+        "graph_id": np.arange(graphs, dtype=id_dtype(graphs)),
         "target": node_ptr[:-1].copy(),
         "y": y,
         "split": stratified_split(y, params["train_fraction"], 0.0, rng),

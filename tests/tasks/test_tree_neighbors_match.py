@@ -119,3 +119,45 @@ def test_radius_claim_statistically_at_depth_3():
 def test_bad_parameters_are_named(params, message):
     with pytest.raises(ValueError, match=message):
         make_task("tree-neighbors-match", **params)
+
+
+def test_ids_are_int32_and_documented_in_meta(tmp_path):
+    import json
+
+    from depthlab.tasks import load_task, make_task
+
+    ds = make_task("tree-neighbors-match", seed=0, radius=3)
+    for name in ("node_ptr", "edge_ptr", "src", "dst", "x", "graph_id", "target"):
+        assert getattr(ds, name).dtype == np.int32, name
+    assert ds.y.dtype == np.int64      # class labels stay int64: torch's cross-entropy needs it
+    ds.save(tmp_path / "a")
+    meta = json.loads((tmp_path / "a" / "meta.json").read_text())
+    assert meta["arrays"]["src"]["dtype"] == "<i4" and meta["arrays"]["y"]["dtype"] == "<i8"
+    assert load_task(tmp_path / "a").src.dtype == np.int32
+
+
+def test_int64_and_int32_files_load_to_the_same_graphs(tmp_path):
+    from dataclasses import replace
+
+    from depthlab.tasks import load_task, make_task
+    from depthlab.tasks.dgl_view import example_batch
+    from depthlab.theory.ceiling import mp_ceiling
+
+    ds = make_task("tree-neighbors-match", seed=1, radius=2)
+    wide = replace(ds, **{k: v.astype(np.int64) for k, v in ds.arrays().items() if v.dtype == np.int32})
+    wide.save(tmp_path / "wide")
+    ds.save(tmp_path / "narrow")
+    a, b = load_task(tmp_path / "wide"), load_task(tmp_path / "narrow")
+    assert a.src.dtype == np.int64 and b.src.dtype == np.int32
+    batch_a, batch_b = example_batch(a, np.arange(10)), example_batch(b, np.arange(10))
+    assert [t.tolist() for t in batch_a.graph.edges()] == [t.tolist() for t in batch_b.graph.edges()]
+    assert batch_a.readout.tolist() == batch_b.readout.tolist()
+    assert mp_ceiling(a, 2) == mp_ceiling(b, 2) == {"train": 1.0, "test": 1.0}
+
+
+def test_ids_switch_to_int64_beyond_int32():
+    from depthlab.tasks.tiling import tile_template
+
+    node_ptr, edge_ptr, src, _ = tile_template(np.array([1]), np.array([0]), 2**20, 2**11 + 1, compact=True)
+    assert node_ptr.dtype == src.dtype == np.int64 and edge_ptr.dtype == np.int32
+    assert int(src[-1]) == 2**11 * 2**20 + 1
