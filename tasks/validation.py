@@ -39,13 +39,8 @@ def check_dataset_arrays(ds) -> None:
     if len(ds.dst) != len(ds.src):
         _fail(ds, "dst", f"has {len(ds.dst)} entries, src {len(ds.src)}: expected equal lengths")
     num_graphs = len(ds.node_ptr) - 1
-    edge_graph = np.repeat(np.arange(num_graphs), np.diff(ds.edge_ptr))
-    lo, hi = ds.node_ptr[edge_graph], ds.node_ptr[edge_graph + 1]
     for name in ("src", "dst"):
-        ids = getattr(ds, name)
-        _first_outside(ds, name, (ids < lo) | (ids >= hi), ids,
-                       lambda i: f"outside its graph {edge_graph[i]}'s nodes "
-                                 f"[{lo[i]}, {hi[i]})")
+        _check_edges_inside(ds, name, getattr(ds, name))
     m = len(ds.y)
     for name in ("graph_id", "target", "split", "radius"):
         if len(getattr(ds, name)) != m:
@@ -78,6 +73,25 @@ def check_dataset_arrays(ds) -> None:
     _first_outside(ds, "radius", (ds.radius < 0) | (ds.radius > high), ds.radius,
                    lambda i: f"outside [0, {high[i]}] (its graph's nodes - 1, and the "
                              "task's radius parameter)")
+
+
+def _check_edges_inside(ds, name: str, ids: np.ndarray) -> None:
+    """Every edge endpoint in ``ids`` lies in its own graph's node range. Compares each
+    graph's least and greatest endpoint (O(G) temporaries, not O(E)), then finds the first
+    bad entry inside the first bad graph."""
+    if len(ids) == 0:
+        return
+    counts = np.diff(ds.edge_ptr)
+    graphs = np.flatnonzero(counts > 0)
+    starts = ds.edge_ptr[graphs]
+    lo, hi = ds.node_ptr[graphs], ds.node_ptr[graphs + 1]
+    bad = (np.minimum.reduceat(ids, starts) < lo) | (np.maximum.reduceat(ids, starts) >= hi)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        segment = ids[starts[k]:starts[k] + counts[graphs[k]]]
+        i = int(starts[k]) + int(np.flatnonzero((segment < lo[k]) | (segment >= hi[k]))[0])
+        _fail(ds, name, f"entry {i} is {ids[i].item()!r}, outside its graph {graphs[k]}'s "
+              f"nodes [{lo[k]}, {hi[k]})")
 
 
 def _check_pointer(ds, name: str, ptr: np.ndarray, end: int, end_name: str) -> None:
