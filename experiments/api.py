@@ -16,26 +16,47 @@ import pandas as pd
 from depthlab.experiments.executors import Outcome, RunFunction, available_cores, execute
 from depthlab.experiments.results import aggregate, frame_of, report_frame, results_frame, run_row
 from depthlab.experiments.run import run_config, task_dataset
-from depthlab.experiments.spec import Run, describe_estimate, expand, load_spec, resolve_run
+from depthlab.experiments.spec import (RUN_MEMORY_BUDGET, Run, count_runs, describe_duration,
+                                       describe_estimate, expand, first_runs, load_spec,
+                                       resolve_run)
+from depthlab.tasks.params import check_number
 from depthlab.experiments.store import FAILED, FINISHED, Store
 from depthlab.tasks.atomic_files import write_text_atomic
 
 DEFAULT_DB = "depthlab.db"
+MAX_RUNS_WITHOUT_YES = 10_000
 Echo = Callable[[str], None]
 
 
 def sweep(spec: str | Path, db: str | Path = DEFAULT_DB, workers: int | None = None,
           executor: str = "local", address: str | None = None, retry_failed: bool = False,
           progress: bool = False, echo: Echo | None = None,
-          device: str | None = None) -> pd.DataFrame:
+          device: str | None = None, yes: bool = False,
+          memory_budget: float = RUN_MEMORY_BUDGET) -> pd.DataFrame:
     """Run every run of the spec file (or shipped spec name) ``spec`` not yet finished in
     ``db``, storing each as it completes; return the spec's runs as a results frame (failed
     runs included, with ``status`` "failed" and empty metrics). Failed runs are retried only
     with ``retry_failed``. ``echo`` receives the plan and estimate lines. ``device`` ("cpu",
-    "cuda", "auto"; default the spec's ``device``) is where the runs compute."""
+    "cuda", "auto"; default the spec's ``device``) is where the runs compute.
+
+    Planning builds no model: a spec of more than ``MAX_RUNS_WITHOUT_YES`` runs is refused
+    (``ValueError`` with the count and a time estimate) unless ``yes``, and a run whose
+    estimated memory exceeds ``memory_budget`` bytes is refused with the estimate
+    (:func:`experiments.spec.expand`)."""
     parsed = load_spec(spec)
-    return sweep_runs(expand(parsed), db, workers, executor, address, retry_failed, progress,
-                      echo, device=device or parsed.device)
+    memory_budget = check_number("memory_budget", memory_budget, "float", low=0, low_open=True)
+    workers = available_cores() if workers is None else workers
+    count = count_runs(parsed)
+    if count > MAX_RUNS_WITHOUT_YES and not yes:
+        sample = expand(first_runs(parsed), memory_budget)
+        each = sample[0].estimate_seconds if sample else 0.0
+        raise ValueError(
+            f"spec {parsed.name} expands to up to {count:,} runs, about {each:.0f} s each: "
+            f"{describe_duration(count * each / max(1, workers))} on {workers} worker(s); "
+            f"above {MAX_RUNS_WITHOUT_YES:,} runs depthlab asks first: pass --yes (yes=True) "
+            "to run them")
+    return sweep_runs(expand(parsed, memory_budget), db, workers, executor, address,
+                      retry_failed, progress, echo, device=device or parsed.device)
 
 
 def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | None = None,

@@ -21,6 +21,12 @@ def add_commands(subparsers) -> None:
     _db_option(sweep)
     _executor_options(sweep)
     sweep.add_argument("--retry-failed", action="store_true", help="rerun runs that failed before")
+    sweep.add_argument("--yes", action="store_true",
+                       help="run a spec of more than 10,000 runs (otherwise refused with the "
+                            "count and the time estimate)")
+    sweep.add_argument("--memory-budget", default=16, metavar="GIB",
+                       help="refuse a run whose estimated memory (parameters, optimiser state, "
+                            "activations of a batch) exceeds this, per run (default 16 GiB)")
     sweep.add_argument("--json", action="store_true", help="print the summary as JSON")
     sweep.set_defaults(func=_sweep)
 
@@ -121,10 +127,12 @@ def _echo(line: str) -> None:
 
 def _sweep(args: argparse.Namespace) -> int:
     from depthlab.experiments.api import sweep
+    from depthlab.tasks.registry import memory_budget_bytes
 
     start = time.perf_counter()
     frame = sweep(args.spec, args.db, workers=args.workers, executor=args.executor,
-                  address=args.address, retry_failed=args.retry_failed,
+                  address=args.address, retry_failed=args.retry_failed, yes=args.yes,
+                  memory_budget=memory_budget_bytes(args.memory_budget),
                   progress=not args.json, echo=None if args.json else _echo,
                   device=args.device)
     counts = frame["status"].value_counts()

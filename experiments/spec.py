@@ -36,9 +36,11 @@ import itertools
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
+
+import numpy as np
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -57,6 +59,10 @@ MODEL_FIELDS = ("name", "depth", "width")
 STEP_LAYER_SECONDS = 1.7e-3
 NODE_LAYER_SECONDS = 3.4e-6
 RUN_OVERHEAD_SECONDS = 1.5
+# Memory model of one run (estimate_run_bytes), and the default budget a run must fit in.
+PARAMETER_BYTES = 16
+ACTIVATIONS_PER_NODE_LAYER = 4
+RUN_MEMORY_BUDGET = 16 * 2**30
 _DEPTH_RE = re.compile(r"^\s*(?:(\d+)\s*\*?\s*)?r\s*(?:([+-])\s*(\d+))?\s*$")
 
 
@@ -159,13 +165,15 @@ def load_spec(spec: str | Path) -> SweepSpec:
     )
 
 
-def expand(spec: SweepSpec) -> list[Run]:
+def expand(spec: SweepSpec, memory_budget: float = RUN_MEMORY_BUDGET) -> list[Run]:
     """All runs of ``spec`` in a fixed order (tasks, data seeds, models, train, seeds).
 
     Task parameters are resolved (defaults filled), each distinct task is generated to read
     its required radius, relative depths are resolved against it, and every model config is
-    built once by ``models.make_model`` to validate family and options; the generated
-    datasets are dropped afterwards. Raises ``ValueError`` before any run starts.
+    checked without being built (``models.model_size``: options, ranges, exact parameter
+    count); a run whose :func:`estimate_run_bytes` exceeds ``memory_budget`` bytes is
+    refused with the estimate. The generated datasets are dropped afterwards. Raises
+    ``ValueError`` before any run starts.
     """
     from depthlab import models
     from depthlab.experiments.run import clear_task_cache, task_dataset
@@ -179,20 +187,23 @@ def expand(spec: SweepSpec) -> list[Run]:
     ]
     train_grid = list(_product(spec.train))
     runs: list[Run] = []
-    validated: set[str] = set()
+    sizes: dict[str, tuple[int, int]] = {}
     for task_config in task_configs:
         dataset = task_dataset(task_config)
         info = models.TaskInfo.from_dataset(dataset)
         for model_config in _model_grid(spec.models, dataset.required_radius, models):
             signature = config_key({"info": repr(info), "model": model_config})
-            if signature not in validated:
+            if signature not in sizes:
                 options = {k: v for k, v in model_config.items() if k not in MODEL_FIELDS}
-                models.make_model(model_config["name"], info, model_config["depth"],
-                                  model_config["width"], **options)
-                validated.add(signature)
+                sizes[signature] = models.model_size(model_config["name"], info,
+                                                     model_config["depth"],
+                                                     model_config["width"], **options)
+            width, parameters = sizes[signature]
             for train in train_grid:
-                runs.extend(resolve_run(dataset, task_config, model_config, train, seed)
-                            for seed in spec.seeds)
+                planned = [resolve_run(dataset, task_config, model_config, train, seed)
+                           for seed in spec.seeds]
+                check_run_memory(dataset, planned[0].config, width, parameters, memory_budget)
+                runs.extend(planned)
     clear_task_cache()
     return runs
 
@@ -218,13 +229,78 @@ def resolve_run(dataset, task_config: dict[str, Any], model: dict[str, Any],
     return Run(config_key(config), config, _estimate_seconds(dataset, model_config, train_config))
 
 
+def estimate_run_bytes(dataset, model_config: dict[str, Any], train_config: dict[str, Any],
+                       width: int, parameters: int) -> tuple[int, int, int]:
+    """``(total, activation bytes, batch nodes)``: a run's peak memory, estimated from its
+    config. Parameters cost ``PARAMETER_BYTES`` each (float32 weights, gradients and Adam's
+    two moments); a training batch of ``batch_size`` examples touches at most that many of
+    the largest graphs (or every node), and keeps ``ACTIVATIONS_PER_NODE_LAYER`` float32
+    vectors of ``width`` per node and layer for the backward pass; evaluation batches keep
+    one per layer. A bound in the sense of a planning figure (within a small factor)."""
+    sizes = np.diff(dataset.node_ptr)
+    largest = int(sizes.max()) if len(sizes) else 0
+    def batch_nodes(examples: int) -> int:
+        return min(dataset.num_nodes, examples * largest)
+    layers = model_config["depth"] + 1
+    train_nodes = batch_nodes(train_config["batch_size"])
+    eval_nodes = batch_nodes(train_config.get("eval_batch_size", train_config["batch_size"]))
+    activations = 4 * width * layers * max(ACTIVATIONS_PER_NODE_LAYER * train_nodes, eval_nodes)
+    return PARAMETER_BYTES * parameters + activations, activations, train_nodes
+
+
+def check_run_memory(dataset, config: dict[str, Any], width: int, parameters: int,
+                     memory_budget: float) -> None:
+    """``ValueError`` with the estimate when :func:`estimate_run_bytes` of the run
+    ``config`` exceeds ``memory_budget`` bytes."""
+    model, train = config["model"], config["train"]
+    total, activations, nodes = estimate_run_bytes(dataset, model, train, width, parameters)
+    if total > memory_budget:
+        task = config["task"]
+        raise ValueError(
+            f"model {model['name']} depth={model['depth']} width={width} on {task['name']} "
+            f"{json.dumps(task['params'], sort_keys=True)} needs about {total / 2**30:.1f} GiB "
+            f"({parameters:,} parameters: {PARAMETER_BYTES * parameters / 2**30:.1f} GiB; "
+            f"activations of a {nodes:,}-node batch: {activations / 2**30:.1f} GiB), over the "
+            f"memory budget of {memory_budget / 2**30:.1f} GiB per run; lower width, depth or "
+            "batch_size, or raise --memory-budget")
+
+
+def count_runs(spec: SweepSpec) -> int:
+    """Runs ``spec`` expands to, counted from its grids without resolving anything (an
+    upper bound: model configs that coincide at a radius, e.g. depth 3 and "r" at r = 3,
+    run once)."""
+    tasks = sum(_grid_size(task.get("params", {})) for task in spec.tasks)
+    model_grid = 0
+    for table in spec.models:
+        size_key = "width" if "width" in table else "param_budget"
+        model_grid += _grid_size({"family": table["family"], "depth": table["depth"],
+                                  size_key: table[size_key], **table.get("options", {})})
+    return (tasks * len(spec.data_seeds) * model_grid * _grid_size(spec.train)
+            * len(spec.seeds))
+
+
+def first_runs(spec: SweepSpec) -> SweepSpec:
+    """``spec`` cut to its first grid point of every table, one seed and one data seed (a
+    sample for estimates)."""
+    def first(table: dict[str, Any]) -> dict[str, Any]:
+        return {k: (first(v) if isinstance(v, dict) else v[0] if isinstance(v, list) and v else v)
+                for k, v in table.items()}
+
+    return replace(spec, tasks=(first(spec.tasks[0]),), models=(first(spec.models[0]),),
+                   train=first(spec.train), seeds=spec.seeds[:1], data_seeds=spec.data_seeds[:1])
+
+
+def _grid_size(axes: dict[str, Any]) -> int:
+    return int(np.prod([len(v) if isinstance(v, list) else 1 for v in axes.values()], dtype=object))
+
+
 def describe_estimate(runs: Iterable[Run], workers: int) -> str:
     """One line: number of runs and the estimated wall time on ``workers`` processes."""
     runs = list(runs)
     total = sum(run.estimate_seconds for run in runs)
     wall = total / max(1, min(workers, len(runs) or 1))
     return (f"{len(runs)} runs to do, about {total / max(1, len(runs)):.0f} s each (up to "
-            f"the epoch limit): estimated {_duration(wall)} on {workers} worker(s)")
+            f"the epoch limit): estimated {describe_duration(wall)} on {workers} worker(s)")
 
 
 def parse_depth(depth: Any, radius: int) -> int:
@@ -359,7 +435,8 @@ def _seed_list(value: Any, name: str, where: str) -> tuple[int, ...]:
     return tuple(values)
 
 
-def _duration(seconds: float) -> str:
+def describe_duration(seconds: float) -> str:
+    """``seconds`` as '42 s', '3.5 min' or '2.1 h'."""
     if seconds < 120:
         return f"{seconds:.0f} s"
     return f"{seconds / 60:.1f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"

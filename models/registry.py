@@ -46,6 +46,11 @@ from depthlab.models.sign import HopProjection, SignModel
 from depthlab.models.task_info import TaskInfo
 from depthlab.tasks.params import Param
 
+# Beyond these a network cannot be built on any machine depthlab targets; larger values
+# are refused as out of range before any estimate.
+MAX_DEPTH = 100_000
+MAX_WIDTH = 1_000_000
+
 COMMON_OPTIONS = (
     Param("residual", "bool", False, "add each layer's input to its output"),
     Param("norm", "str", "none", "normalisation after each convolution", choices=NORMS),
@@ -193,27 +198,67 @@ def make_model(name: str, task_info: TaskInfo, depth: int, width: int | None = N
     """
     family = get_family(name)
     resolved = resolve_model_options(name, **options)
-    depth = _as_int("depth", depth, 0)
+    depth, width = _sized(family, task_info, depth, width, resolved)
+    return _build(family, task_info, depth, width, resolved)
+
+
+def model_size(name: str, task_info: TaskInfo, depth: int, width: int | None = None,
+               **options: Any) -> tuple[int, int]:
+    """``(width, parameter count)`` of ``make_model(name, task_info, depth, width,
+    **options)``, checked as it checks them, without building that network.
+
+    Every family's count is ``A(w) + depth * B(w)`` with A and B quadratic in the width w
+    (per-layer weights, plus encoder, readout and the depth-wide jumping-knowledge or
+    SIGN concatenation), so six networks of depth 0 and 1 at the three smallest widths fix
+    it exactly (tested against building). Costs milliseconds at any depth and width.
+    """
+    family = get_family(name)
+    resolved = resolve_model_options(name, **options)
+    depth, width = _sized(family, task_info, depth, width, resolved)
+    return width, _parameter_count(family, task_info, resolved)(depth, width)
+
+
+def _sized(family: Family, info: TaskInfo, depth: Any, width: Any,
+           resolved: dict[str, Any]) -> tuple[int, int]:
+    """``(depth, width)`` checked (ranges, the width step), the width chosen by
+    ``width_for_budget`` when the option ``param_budget`` is set."""
+    depth = _as_int("depth", depth, 0, MAX_DEPTH)
     step = family.width_step(resolved)
     budget = resolved["param_budget"]
     if budget is not None:
         if width is not None:
             raise ValueError(f"width={width!r} and param_budget={budget} are both given: "
                              "expected one of them")
-        width = width_for_budget(
-            lambda w: count_parameters(_build(family, task_info, depth, w, resolved)),
-            budget, step, family.min_width)
-    width = _as_int("width", width, family.min_width)
+        count = _parameter_count(family, info, resolved)
+        width = width_for_budget(lambda w: count(depth, w), budget, step, family.min_width)
+    width = _as_int("width", width, family.min_width, MAX_WIDTH)
     if width % step:
-        raise ValueError(f"width={width} is invalid for model {name!r} with heads={step}: "
+        raise ValueError(f"width={width} is invalid for model {family.name!r} with heads={step}: "
                          f"expected a multiple of {step}")
-    return _build(family, task_info, depth, width, resolved)
+    return depth, width
 
 
-def _as_int(name: str, value: Any, minimum: int) -> int:
-    """``value`` as an int >= ``minimum`` (numpy integers accepted; bools and floats not)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name}={value!r} is invalid: expected an int >= {minimum}")
+def _parameter_count(family: Family, info: TaskInfo, options: dict[str, Any]):
+    """``count(depth, width)``: the family's exact parameter count (see :func:`model_size`)."""
+    step = family.width_step(options)
+    widths = [step * k for k in range(-(-family.min_width // step), -(-family.min_width // step) + 3)]
+    counts = np.array([[count_parameters(_build(family, info, d, w, options)) for w in widths]
+                       for d in (0, 1)], dtype=np.float64)
+    fits = [np.polyfit(widths, row, 2) for row in (counts[0], counts[1] - counts[0])]
+
+    def count(depth: int, width: int) -> int:
+        base, per_layer = (int(round(np.polyval(fit, width))) for fit in fits)
+        return base + depth * per_layer
+
+    return count
+
+
+def _as_int(name: str, value: Any, minimum: int, maximum: int) -> int:
+    """``value`` as an int in [minimum, maximum] (numpy integers accepted; bools and floats
+    not)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
+            minimum <= value <= maximum):
+        raise ValueError(f"{name}={value!r} is invalid: expected an int in [{minimum}, {maximum}]")
     return int(value)
 
 
