@@ -125,7 +125,7 @@ def check(params: dict[str, Any]) -> None:
     """Reject grids where no node has ``sources`` nodes at distance ``radius`` (naming what
     would be feasible), and train_fraction + val_fraction > 1 or train_fraction = 0."""
     radius, height, width, k = (params[p] for p in ("radius", "height", "width", "sources"))
-    check_fractions(params["train_fraction"], params["val_fraction"])
+    check_fractions(params["train_fraction"], params["val_fraction"], params["num_examples"])
     least = feasible_width(height, radius, k)
     if least is None:
         most = max_ring_count(height, 2 * radius + 1, radius)

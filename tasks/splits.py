@@ -37,12 +37,17 @@ def stratified_split(
     return split
 
 
-def check_fractions(train: float, val: float) -> None:
-    """Raise ``ValueError`` unless ``0 < train`` and ``train + val <= 1`` (test takes the
-    rest, possibly nothing)."""
-    if not 0 < train or train + val > 1:
+def check_fractions(train: float, val: float, examples: int | None = None) -> None:
+    """Raise ``ValueError`` unless ``0 < train`` and ``train + val < 1`` (test takes the
+    rest, which must not be empty), and, given the number of ``examples``, at least one
+    example is left for test."""
+    if not 0 < train or train + val >= 1:
         raise ValueError(f"train_fraction={train!r}, val_fraction={val!r} are invalid: "
-                         "expected train_fraction > 0 and train_fraction + val_fraction <= 1")
+                         "expected train_fraction > 0 and train_fraction + val_fraction < 1 "
+                         "(the rest is the test split, which must not be empty)")
+    if examples is not None and examples - round(train * examples) - round(val * examples) < 1:
+        raise ValueError(f"train_fraction={train!r}, val_fraction={val!r} leave no test example "
+                         f"of {examples}: lower the fractions or raise the number of examples")
 
 
 def fraction_params(train: float, val: float, share_of: str) -> tuple[Param, Param]:

@@ -40,6 +40,8 @@ in/not_in) or ``{ column = "name" }``. Theory values (computed per row by
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -189,10 +191,10 @@ def _choice(where: str, key: str, value: Any, allowed: tuple[str, ...]) -> str:
 
 
 def _number(where: str, key: str, value: Any, low: float, high: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low or (
-            high is not None and value >= high):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value < low or (high is not None and value >= high):
         upper = f" and < {high}" if high is not None else ""
-        _fail(where, f"{key}={value!r} is invalid: expected a number >= {low}{upper}")
+        _fail(where, f"{key}={value!r} is invalid: expected a finite number >= {low}{upper}")
     return value
 
 

@@ -105,3 +105,29 @@ def test_report_output_is_written_atomically(tmp_path, monkeypatch):
     with pytest.raises(OSError, match=f"cannot write {target}: No space left on device"):
         write_text_atomic(target, "new\n")
     assert target.read_text() == "old\n" and _leftovers(tmp_path) == ["report.md"]
+
+
+@pytest.mark.parametrize("field, fragment", [
+    ("depth = 100000000000000000000", "depth=100000000000000000000 is invalid: expected an int in [0, 100000]"),
+    ("depth = 2\nwidth = inf", "width=inf is invalid"),
+    ("depth = 2\nwidth = nan", "width=nan is invalid"),
+])
+def test_spec_numbers_are_refused(tmp_path, field, fragment):
+    spec = tmp_path / "s.toml"
+    body = f'[[task]]\nname = "tree-neighbors-match"\nparams = {{ radius = 2 }}\n[[model]]\nfamily = "gin"\n{field}\n'
+    if "width" not in field:
+        body += "width = 8\n"
+    spec.write_text(body + "[train]\nepochs = 1\n")
+    run_cli("sweep", str(spec), "--db", str(tmp_path / "r.db")).assert_refused(fragment)
+    assert not (tmp_path / "r.db").exists()
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--depth", "100000000000000000000"], "depth=100000000000000000000 is invalid"),
+    (["--train", "lr=nan"], "lr=nan is out of range"),
+    (["--train", "epochs=1e20"], "epochs="),
+    (["--param", "radius=1e20"], "radius="),
+])
+def test_train_numbers_are_refused(args, fragment):
+    run_cli("train", "--task", "tree-neighbors-match", "--param", "radius=2", "--model", "gin",
+            *args).assert_refused(fragment)

@@ -141,7 +141,7 @@ def test_radius_claim(shortcut_p):
     ({"num_examples": -1}, "num_examples=-1 is out of range"),
     ({"radius": 0}, "radius=0 is out of range"),
     ({"shortcut_p": 1.5}, "shortcut_p=1.5 is out of range"),
-    ({"train_fraction": 0.8, "val_fraction": 0.3}, "train_fraction \\+ val_fraction <= 1"),
+    ({"train_fraction": 0.8, "val_fraction": 0.3}, "train_fraction \\+ val_fraction < 1"),
     ({"length": 3}, "unknown parameter"),
 ])
 def test_bad_parameters_are_named(params, message):

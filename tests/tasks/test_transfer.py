@@ -134,7 +134,7 @@ def test_spec_states_the_radius():
     ({"topology": "ring", "clique_size": 4}, "clique_size=4 is invalid for topology='ring'"),
     ({"topology": "barbell", "clique_size": 2}, r"clique_size=2 is out of range"),
     ({"classes": 1}, "classes=1 is out of range"),
-    ({"train_fraction": 0.95, "val_fraction": 0.1}, r"train_fraction \+ val_fraction <= 1"),
+    ({"train_fraction": 0.95, "val_fraction": 0.1}, r"train_fraction \+ val_fraction < 1"),
 ])
 def test_bad_parameters_are_named(params, message):
     with pytest.raises(ValueError, match=message):
