@@ -66,7 +66,7 @@ class TaskDGLDataset(dgl.data.DGLDataset):
         examples = self._ordered[self._bounds[i]:self._bounds[i + 1]]
         if self.task.level == "graph":
             return graph, torch.as_tensor(self.task.y[examples[0]])
-        local = torch.from_numpy(self.task.target[examples] - self.task.node_ptr[g])
+        local = torch.from_numpy((self.task.target[examples] - self.task.node_ptr[g]).astype(np.int64))
         n = graph.num_nodes()
         graph.ndata["target"] = torch.zeros(n, dtype=torch.bool).index_fill_(0, local, True)
         labels = torch.from_numpy(self.task.y[examples])

@@ -42,11 +42,11 @@ def to_pyg(ds: TaskDataset, examples=None) -> list:
         raise ValueError(f"graph {graph_ids[counts > 1][0]} holds several graph-level examples")
     x = torch.from_numpy(np.ascontiguousarray(ds.x))
     edge_graph = np.repeat(np.arange(ds.num_graphs), np.diff(ds.edge_ptr))
-    src = torch.from_numpy(ds.src - ds.node_ptr[edge_graph])
-    dst = torch.from_numpy(ds.dst - ds.node_ptr[edge_graph])
+    src = torch.from_numpy((ds.src - ds.node_ptr[edge_graph]).astype(np.int64))
+    dst = torch.from_numpy((ds.dst - ds.node_ptr[edge_graph]).astype(np.int64))
     y = torch.from_numpy(ds.y[ordered])
     example_id = torch.from_numpy(ordered)
-    local = torch.from_numpy(ds.target[ordered] - ds.node_ptr[ds.graph_id[ordered]])
+    local = torch.from_numpy((ds.target[ordered] - ds.node_ptr[ds.graph_id[ordered]]).astype(np.int64))
     out = []
     for k, g in enumerate(graph_ids.tolist()):
         lo, hi = int(ds.node_ptr[g]), int(ds.node_ptr[g + 1])
