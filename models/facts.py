@@ -12,7 +12,9 @@ what the message-passing ceiling and the radius verdicts are computed from:
   ``d_out(u)``; with it added to the initial colours, such a network is again a function
   of the refined colour;
 - ``message_passing``: whether the network's output at a node is a function of that
-  node's 1-WL colour after ``hops_per_layer * depth`` rounds (false for global layers).
+  node's 1-WL colour after ``hops_per_layer * depth`` rounds (false for global layers);
+- ``hops_option``: the model option that sets the hops per layer where a config gives it
+  (mixhop's ``max_power``); ``hops_per_layer`` is then that option's default.
 
 The model registry (``models.registry``) refuses to register a family with no entry in
 :data:`FAMILY_FACTS`, and :func:`facts_of` raises for an undeclared name: a family never
@@ -21,8 +23,8 @@ drops silently out of a verdict. This module is kept free of torch and DGL so th
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Mapping
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,11 @@ class ModelFacts:
     hops_per_layer: int | None
     sees_degrees: bool
     message_passing: bool
+    hops_option: str | None = None
 
     def columns(self) -> dict[str, Any]:
         """The facts as results-table columns; a global reach is ``inf`` hops per layer."""
-        facts = asdict(self)
+        facts = {name: getattr(self, name) for name in FACT_COLUMNS}
         if facts["hops_per_layer"] is None:
             facts["hops_per_layer"] = float("inf")
         return facts
@@ -52,16 +55,22 @@ FAMILY_FACTS: dict[str, ModelFacts] = {
     "ggnn": _ONE_HOP,
     "sage": _ONE_HOP,
     "sign": _ONE_HOP_DEGREE_WEIGHTED,
-    "mixhop": ModelFacts(hops_per_layer=2, sees_degrees=True, message_passing=True),
+    "mixhop": ModelFacts(hops_per_layer=2, sees_degrees=True, message_passing=True,
+                         hops_option="max_power"),
     "graphormer": ModelFacts(hops_per_layer=None, sees_degrees=True, message_passing=False),
 }
 
 
-def facts_of(family: str) -> ModelFacts:
-    """The declared facts of ``family``. Raises ``ValueError`` naming the family and the
-    declared ones when it has none."""
+def facts_of(family: str, options: Mapping[str, Any] | None = None) -> ModelFacts:
+    """The declared facts of ``family``; with ``options`` (a config's model options), the
+    hops per layer its ``hops_option`` sets, where given and not null. Raises ``ValueError``
+    naming the family and the declared ones when it has none."""
     if family not in FAMILY_FACTS:
         raise ValueError(f"model family {family!r} declares no facts for theory (hops per "
                          f"layer, degrees, message passing) in depthlab.models.facts; declared: "
                          f"{', '.join(sorted(FAMILY_FACTS))}")
-    return FAMILY_FACTS[family]
+    facts = FAMILY_FACTS[family]
+    hops = (options or {}).get(facts.hops_option) if facts.hops_option else None
+    if hops is None or hops != hops:
+        return facts
+    return replace(facts, hops_per_layer=int(hops))

@@ -8,13 +8,13 @@ activation ["relu"], jk ["none"; none, cat, max], pool ["sum"; graph-level reado
 mean], fully_adjacent_last [False], fully_adjacent_all [False; every layer's graph gains the
 fully-adjacent edges, see models.depth_model], self_loops [True for gcn, gat, mixhop, sign;
 False otherwise], output_bias [True], param_budget [None: use the given width]. Family
-options: gat and graphormer heads [4]; graphormer max_distance [8], max_degree [16]; gin
-mlp_batchnorm [False]; gcn degree_norm ["out-in"; or "in-in"]. Family defaults: ggnn and
+options: gat and graphormer heads [4]; graphormer max_distance [8], max_degree [16]; mixhop
+max_power [2]; gin mlp_batchnorm [False]; gcn degree_norm ["out-in"; or "in-in"]. Family defaults: ggnn and
 graphormer activation "identity" (a GRU / a transformer layer is non-linear), sign jk "cat"
 (SIGN's concatenation). Widths: gat's and graphormer's must be a multiple of heads, mixhop's
-at least 3 (one column per power). Options a family cannot change (sign: residual;
+at least max_power + 1 (one column per power). Options a family cannot change (sign: residual;
 graphormer: the fully-adjacent options) raise ``ValueError`` when set.
-Receptive field per layer: one hop, except mixhop (two: A_hat^2), graphormer (the whole
+Receptive field per layer: one hop, except mixhop (max_power hops), graphormer (the whole
 graph) and any layer made fully adjacent; sign's depth is its number of hops K. What theory
 needs of a family (hops per layer, degrees, message passing) is declared in
 ``models.facts`` (torch- and DGL-free, so that results tables and theory read it cheaply);
@@ -78,9 +78,9 @@ class Family:
 
     ``layer(width, options)`` builds one conv module; ``params`` are the family's own
     options; ``defaults`` override the common defaults; ``width_step(options)`` is the
-    granularity widths must respect (gat: the number of heads); ``min_width`` the least
-    width (mixhop: 3, one column per power); ``fixed`` maps an option the family cannot
-    change to (its only value, why).
+    granularity widths must respect (gat: the number of heads); ``min_width(options)`` the
+    least width (mixhop: max_power + 1, one column per power); ``fixed`` maps an option the
+    family cannot change to (its only value, why).
     """
 
     name: str
@@ -90,7 +90,7 @@ class Family:
     params: tuple[Param, ...] = ()
     defaults: dict[str, Any] = field(default_factory=dict)
     width_step: Callable[[dict[str, Any]], int] = lambda options: 1
-    min_width: int = 1
+    min_width: Callable[[dict[str, Any]], int] = lambda options: 1
     fixed: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
     @property
@@ -128,8 +128,11 @@ _FAMILIES = {f.name: f for f in (
            lambda width, o: HopProjection(width), model_class=SignModel,
            defaults={"self_loops": True, "jk": "cat"},
            fixed={"residual": (False, "its hops are not stacked layers")}),
-    Family("mixhop", "MixHop: [X W0 || A_hat X W1 || A_hat^2 X W2] per layer",
-           lambda width, o: MixHopLayer(width), defaults={"self_loops": True}, min_width=3),
+    Family("mixhop", "MixHop: [X W0 || A_hat X W1 || ... || A_hat^P X W_P] per layer",
+           lambda width, o: MixHopLayer(width, o["max_power"]), defaults={"self_loops": True},
+           params=(Param("max_power", "int", 2, "powers A_hat^0..A_hat^P per layer (P hops)",
+                         low=1, high=32),),
+           min_width=lambda o: o["max_power"] + 1),
     Family("graphormer", "Graphormer: attention over all nodes of a graph, shortest-path "
            "bias, degree encoding (not message passing)",
            lambda width, o: GraphormerConv(width, o["heads"], o["max_distance"]),
@@ -230,8 +233,9 @@ def _sized(family: Family, info: TaskInfo, depth: Any, width: Any,
             raise ValueError(f"width={width!r} and param_budget={budget} are both given: "
                              "expected one of them")
         count = _parameter_count(family, info, resolved)
-        width = width_for_budget(lambda w: count(depth, w), budget, step, family.min_width)
-    width = _as_int("width", width, family.min_width, MAX_WIDTH)
+        width = width_for_budget(lambda w: count(depth, w), budget, step,
+                                 family.min_width(resolved))
+    width = _as_int("width", width, family.min_width(resolved), MAX_WIDTH)
     if width % step:
         raise ValueError(f"width={width} is invalid for model {family.name!r} with heads={step}: "
                          f"expected a multiple of {step}")
@@ -241,7 +245,8 @@ def _sized(family: Family, info: TaskInfo, depth: Any, width: Any,
 def _parameter_count(family: Family, info: TaskInfo, options: dict[str, Any]):
     """``count(depth, width)``: the family's exact parameter count (see :func:`model_size`)."""
     step = family.width_step(options)
-    widths = [step * k for k in range(-(-family.min_width // step), -(-family.min_width // step) + 3)]
+    least = -(-family.min_width(options) // step)
+    widths = [step * k for k in range(least, least + 3)]
     counts = np.array([[count_parameters(_build(family, info, d, w, options)) for w in widths]
                        for d in (0, 1)], dtype=np.float64)
     fits = [np.polyfit(widths, row, 2) for row in (counts[0], counts[1] - counts[0])]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from depthlab.models.facts import FACT_COLUMNS, facts_of
 from depthlab.theory.hypothesis_spec import DERIVED_QUANTITIES, SHALLOW_PREFIX, THEORY_VALUES
-from depthlab.theory.predictions import TheoryValues, countable
+from depthlab.theory.predictions import TheoryValues, countable, hop_options
 
 
 def _energy_ends(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -55,13 +55,13 @@ def _errors(split: str):
 
 
 def model_fact(rows: pd.DataFrame, name: str) -> pd.Series:
-    """The fact ``name`` (one of ``FACT_COLUMNS``) of each row's model; ``hops_per_layer``
-    as float (``inf`` for a global layer). Raises ``ValueError`` for an undeclared model."""
+    """The fact ``name`` (one of ``FACT_COLUMNS``) of each row's model, with the hops per
+    layer its options set (mixhop's ``model.max_power``); ``hops_per_layer`` as float
+    (``inf`` for a global layer). Raises ``ValueError`` for an undeclared model."""
     if "model" not in rows.columns:
         raise ValueError(f"results table has no 'model' column, needed for {name!r}")
-    facts = {m: facts_of(m).columns() for m in rows["model"].unique()}
-    values = rows["model"].map(lambda m: facts[m][name])
-    return values.astype(float if name == "hops_per_layer" else bool)
+    values = [facts_of(m, o).columns()[name] for m, o in zip(rows["model"], hop_options(rows))]
+    return pd.Series(values, index=rows.index, dtype=float if name == "hops_per_layer" else bool)
 
 
 def receptive_radius(rows: pd.DataFrame) -> pd.Series:

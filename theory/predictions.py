@@ -96,17 +96,19 @@ class TheoryValues:
         return self._values[slot]
 
     def ceiling(self, key: DatasetKey, model: str, depth: int, split: str,
-                example_radius: int | None = None, normalised: bool = False) -> float:
-        """Best accuracy (least MSE) of a depth-``depth`` ``model`` network on ``split`` of
-        the dataset (``theory.model_ceiling``), on its examples of radius ``example_radius``
-        when given; with ``normalised`` the least MSE over the variance of those examples'
-        labels (NaN for classification). NaN when no example is left or the model is not
-        message passing. Raises ``ValueError`` for a model without declared facts."""
+                example_radius: int | None = None, normalised: bool = False,
+                options: dict | None = None) -> float:
+        """Best accuracy (least MSE) of a depth-``depth`` ``model`` network (with model
+        ``options``, which may set its hops per layer) on ``split`` of the dataset
+        (``theory.model_ceiling``), on its examples of radius ``example_radius`` when given;
+        with ``normalised`` the least MSE over the variance of those examples' labels (NaN
+        for classification). NaN when no example is left or the model is not message
+        passing. Raises ``ValueError`` for a model without declared facts."""
         from depthlab.models.facts import facts_of
         from depthlab.theory.ceiling import best_score, example_colours
         from depthlab.theory.model_ceiling import ceiling_rounds, model_input
 
-        facts = facts_of(model)
+        facts = facts_of(model, options)
         if not facts.message_passing:
             return float("nan")
         rounds = ceiling_rounds(facts, int(depth))
@@ -163,8 +165,9 @@ class TheoryValues:
         keys = dataset_keys(rows)
         if name in ("ceiling", "ceiling_nmse"):
             radii = rows["example_radius"] if "example_radius" in rows.columns else [None] * len(rows)
-            values = [self.ceiling(k, m, d, split, r, name == "ceiling_nmse")
-                      for k, m, d, r in zip(keys, rows["model"], rows["depth"], radii)]
+            values = [self.ceiling(k, m, d, split, r, name == "ceiling_nmse", o)
+                      for k, m, d, r, o in zip(keys, rows["model"], rows["depth"], radii,
+                                               hop_options(rows))]
         elif name == "smoothing_rate":
             values = [self.smoothing_rate(k) for k in keys]
         elif name == "energy_rate_bound":
@@ -176,6 +179,17 @@ class TheoryValues:
             raise ValueError(f"unknown theory value {name!r}; choose one of: ceiling, "
                              "ceiling_nmse, smoothing_rate, energy_rate_bound, min_width")
         return pd.Series(values, index=rows.index, dtype=float)
+
+
+def hop_options(rows: pd.DataFrame) -> list[dict]:
+    """Per row, the model options that can set hops per layer (``models.facts``
+    ``hops_option``), read from the row's ``model.<option>`` columns (absent: {})."""
+    from depthlab.models.facts import FAMILY_FACTS
+
+    names = sorted({f.hops_option for f in FAMILY_FACTS.values() if f.hops_option} &
+                   {c[len("model."):] for c in rows.columns if c.startswith("model.")})
+    return [dict(zip(names, values)) for values in
+            zip(*(rows[f"model.{n}"] for n in names))] if names else [{}] * len(rows)
 
 
 def split_graph_edges(ds: TaskDataset, split: str) -> tuple[np.ndarray, np.ndarray, int]:

@@ -123,6 +123,19 @@ def test_fully_adjacent_layer_reaches_beyond_the_depth(family, option):
         assert reached == expected, (family, fully_adjacent)
 
 
+@pytest.mark.parametrize("max_power, expected", [(1, [False, False, True, True]),
+                                                  (3, [True, True, True, True])])
+def test_one_mixhop_layer_reaches_max_power_hops(max_power, expected):
+    ds = path_dataset()
+    batch = example_batch(ds, [0])
+    torch.manual_seed(0)
+    model = make_model("mixhop", TaskInfo.from_dataset(ds), 1, 8, max_power=max_power)
+    h0 = model.encode(batch.graph).detach().requires_grad_(True)
+    model.propagate(batch.graph, h0)[-1][3].sum().backward()
+    assert (h0.grad.abs().sum(1) > 0).tolist() == expected
+    assert len(model.blocks[0].conv.maps) == max_power + 1
+
+
 def test_fully_adjacent_last_only_changes_the_last_layer(toy):
     ds = toy("node-cls")
     batch = example_batch(ds, np.arange(len(ds)))

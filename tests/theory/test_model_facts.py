@@ -25,7 +25,8 @@ def test_every_registered_family_declares_its_facts():
 
     families = list_models()
     assert set(families) == set(FAMILY_FACTS)
-    assert families["mixhop"].facts == ModelFacts(2, True, True)
+    assert families["mixhop"].facts == ModelFacts(2, True, True, "max_power")
+    assert facts_of("mixhop", {"max_power": 4}).hops_per_layer == 4
     assert {name for name, f in FAMILY_FACTS.items() if f.sees_degrees} == {
         "gcn", "sign", "mixhop", "graphormer"}
     assert families["graphormer"].facts == ModelFacts(None, True, False)
@@ -55,6 +56,14 @@ def test_receptive_radius_counts_hops_per_layer():
     radius = resolve_column(table, "receptive_radius", TheoryValues())
     assert radius.tolist() == [3.0, 6.0, 3.0, 0.0]
     assert resolve_column(table, "sees_degrees", TheoryValues()).tolist() == [False, True, True, True]
+
+
+def test_a_mixhop_row_reaches_max_power_hops_per_layer():
+    table = grid_rows(("mixhop", 2), ("mixhop", 2), ("gin", 2))
+    table["model.max_power"] = [4, None, None]
+    assert resolve_column(table, "receptive_radius", TheoryValues()).tolist() == [8.0, 4.0, 2.0]
+    ceilings = resolve_column(table, "ceiling", TheoryValues())
+    assert ceilings[0] == pytest.approx(1.0) and ceilings[2] < 1.0   # 8 rounds reach radius 4
 
 
 def test_an_undeclared_family_is_an_error_not_a_skip():
