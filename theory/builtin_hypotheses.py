@@ -5,12 +5,14 @@ entry in :data:`BUILTIN_MODULES`.
 """
 from __future__ import annotations
 
-from depthlab.theory import (hypothesis_bottleneck, hypothesis_expressivity, hypothesis_oversmoothing,
-                             hypothesis_radius, hypothesis_transfer)
+from depthlab.theory import (hypothesis_attention, hypothesis_bottleneck, hypothesis_expressivity,
+                             hypothesis_oversmoothing, hypothesis_radius, hypothesis_richness,
+                             hypothesis_transfer)
 from depthlab.theory.hypothesis_spec import Hypothesis
 
 BUILTIN_MODULES = (hypothesis_radius, hypothesis_expressivity, hypothesis_bottleneck,
-                   hypothesis_oversmoothing, hypothesis_transfer)
+                   hypothesis_oversmoothing, hypothesis_transfer, hypothesis_attention,
+                   hypothesis_richness)
 
 
 def builtin_names() -> tuple[str, ...]:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from depthlab.theory.columns import known, resolve_column
 from depthlab.theory.hypothesis_spec import (AllOf, ColumnRef, Condition, Hypothesis, Measurement,
-                                             TrendClaim)
+                                             PairedComparison, TrendClaim)
 from depthlab.theory.predictions import TheoryValues
 
 OPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in",
@@ -82,6 +82,12 @@ def describe(h: Hypothesis) -> str:
         where += f" (per {h.per.replace('_', ' ')} of each run's test examples)"
     if isinstance(h, Measurement):
         return f"measured: mean of {', '.join(h.quantities)} by {', '.join(h.by)}, where {where}"
+    if isinstance(h, PairedComparison):
+        limit = {"<=": "+", ">=": "-", "==": "+/-"}[h.op]
+        tolerance = f" {limit} {h.tolerance:g}" if h.tolerance else ""
+        return (f"mean {h.quantity} of [{describe_filter(h.contender)}] {h.op} mean of "
+                f"[{describe_filter(h.baseline)}]{tolerance}, in each cell of equal "
+                f"({', '.join(h.match)}), where {where}")
     if isinstance(h, TrendClaim):
         return (f"{h.quantity} is {h.direction} in {h.over} within each group of "
                 f"({', '.join(h.group_by)}), where {where}")

@@ -30,6 +30,9 @@ Trend: per group, Spearman's rho of ``quantity`` on ``over`` with one-sided p-va
 and *refutes* it if the opposite one is. Verdict: refuted if any group refutes, supported
 if at least one supports, inconclusive otherwise.
 
+Paired: a contender's mean over seeds against a baseline's in the same cell, by a Welch
+interval of the difference (``theory.paired``).
+
 AllOf: parts that match no row, and Measurements (what variants are measured to do, status
 ``measured``, no claim), are left out; refuted if any remaining part is refuted, supported
 if all are supported (and at least one remains), inconclusive otherwise.
@@ -49,9 +52,10 @@ from depthlab.theory.columns import with_shallow_columns
 from depthlab.theory.comparison import check_comparison
 from depthlab.theory.example_radius import by_example_radius
 from depthlab.theory.filters import describe
-from depthlab.theory.hypothesis_spec import (AllOf, ColumnRef, Hypothesis, Measurement, TrendClaim,
-                                             load_hypotheses)
+from depthlab.theory.hypothesis_spec import (AllOf, ColumnRef, Hypothesis, Measurement,
+                                             PairedComparison, TrendClaim, load_hypotheses)
 from depthlab.theory.measurement import check_measurement
+from depthlab.theory.paired import check_paired
 from depthlab.theory.predictions import TheoryValues
 from depthlab.theory.trend import check_trend
 from depthlab.theory.verdict import INCONCLUSIVE, MEASURED, REFUTED, SUPPORTED, Verdict
@@ -71,6 +75,8 @@ def check(hypothesis: Hypothesis, frame: pd.DataFrame, theory: TheoryValues | No
         return check_measurement(hypothesis, frame, theory)
     if isinstance(hypothesis, TrendClaim):
         return check_trend(hypothesis, frame, theory)
+    if isinstance(hypothesis, PairedComparison):
+        return check_paired(hypothesis, frame, theory)
     return check_comparison(hypothesis, frame, theory)
 
 
@@ -78,7 +84,11 @@ def named_columns(h: Hypothesis) -> list[str]:
     """Every column name ``h`` (not an AllOf) mentions: quantities, against, filters."""
     names = [h.quantity] if not isinstance(h, Measurement) else list(h.quantities)
     names += [h.against] if isinstance(getattr(h, "against", None), str) else []
-    for c in h.filter:
+    conditions = h.filter
+    if isinstance(h, PairedComparison):
+        names += list(h.match)
+        conditions += h.baseline + h.contender
+    for c in conditions:
         names += [c.column] + ([c.value.column] if isinstance(c.value, ColumnRef) else [])
     return names
 

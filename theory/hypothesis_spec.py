@@ -177,7 +177,26 @@ class AllOf:
     statement: str = ""
 
 
-Hypothesis = Union[Comparison, TrendClaim, AllOf, Measurement]
+@dataclass(frozen=True)
+class PairedComparison:
+    """Claim: in every cell of rows equal in ``match`` (results columns or derived ones
+    such as ``receptive_radius``), ``mean(quantity | contender) - mean(quantity |
+    baseline) op 0 (+/- tolerance)``, for each pair of a contender and a baseline config
+    of the cell, on the rows passing ``filter`` (``theory.paired``)."""
+
+    name: str
+    quantity: str
+    baseline: tuple[Condition, ...]
+    contender: tuple[Condition, ...]
+    match: tuple[str, ...]
+    op: str = ">="
+    tolerance: float = 0.0
+    filter: tuple[Condition, ...] = ()
+    statistics: Statistics = field(default_factory=Statistics)
+    statement: str = ""
+
+
+Hypothesis = Union[Comparison, TrendClaim, PairedComparison, AllOf, Measurement]
 
 
 def _fail(where: str, message: str) -> None:
