@@ -42,6 +42,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from depthlab.models.facts import facts_of
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:
@@ -63,6 +65,13 @@ RUN_OVERHEAD_SECONDS = 1.5
 PARAMETER_BYTES = 16
 ACTIVATIONS_PER_NODE_LAYER = 4
 RUN_MEMORY_BUDGET = 16 * 2**30
+# A global-attention layer (models.facts: no hops limit) works on every pair of a graph's
+# nodes: per node it costs about this many times a message-passing layer per node of the
+# graph (benchmarks/bench_training.py, graphormer vs gin per layer at r = 4-6: 0.19-0.24),
+# and keeps about this many float32 (graphs, n, n, heads) tensors per layer for backward
+# (spatial bias, scores, softmax, their gradients; models.graphormer).
+ATTENTION_NODE_FACTOR = 0.22
+ATTENTION_BUFFERS_PER_LAYER = 6
 _DEPTH_RE = re.compile(r"^\s*(?:(\d+)\s*\*?\s*)?r\s*(?:([+-])\s*(\d+))?\s*$")
 
 
@@ -236,7 +245,10 @@ def estimate_run_bytes(dataset, model_config: dict[str, Any], train_config: dict
     two moments); a training batch of ``batch_size`` examples touches at most that many of
     the largest graphs (or every node), and keeps ``ACTIVATIONS_PER_NODE_LAYER`` float32
     vectors of ``width`` per node and layer for the backward pass; evaluation batches keep
-    one per layer. A bound in the sense of a planning figure (within a small factor)."""
+    one per layer. Global attention (graphormer) adds ``ATTENTION_BUFFERS_PER_LAYER``
+    float32 (graphs, n, n, heads) tensors per layer of a training batch (evaluation runs in
+    chunks of at most models.dense_layout.PAIR_BUDGET pairs). A bound in the sense of a
+    planning figure (within a small factor)."""
     sizes = np.diff(dataset.node_ptr)
     largest = int(sizes.max()) if len(sizes) else 0
     def batch_nodes(examples: int) -> int:
@@ -245,6 +257,10 @@ def estimate_run_bytes(dataset, model_config: dict[str, Any], train_config: dict
     train_nodes = batch_nodes(train_config["batch_size"])
     eval_nodes = batch_nodes(train_config.get("eval_batch_size", train_config["batch_size"]))
     activations = 4 * width * layers * max(ACTIVATIONS_PER_NODE_LAYER * train_nodes, eval_nodes)
+    if facts_of(model_config["name"]).hops_per_layer is None:
+        pairs = min(train_config["batch_size"], dataset.num_graphs) * largest * largest
+        activations += (4 * ATTENTION_BUFFERS_PER_LAYER * model_config.get("heads", 1)
+                        * model_config["depth"] * pairs)
     return PARAMETER_BYTES * parameters + activations, activations, train_nodes
 
 
@@ -392,6 +408,8 @@ def _estimate_seconds(dataset, model_config: dict[str, Any], train_config: dict[
     examples = min(examples, train_config.get("train_examples") or examples)
     steps = -(-examples // train_config["batch_size"])
     scale = max(1.0, float(model_config["width"] or 32) / 32)
+    if facts_of(model_config["name"]).hops_per_layer is None:
+        scale *= max(1.0, ATTENTION_NODE_FACTOR * dataset.num_nodes / max(1, dataset.num_graphs))
     step_cost = steps * STEP_LAYER_SECONDS
     if train_config["protocol"] == "alon-yahav":
         eval_nodes = dataset.num_nodes * (1 - len(dataset.split_indices("train")) / len(dataset.y))
