@@ -110,3 +110,13 @@ def test_degree_aware_ceiling_is_at_least_the_plain_one(tnm):
     degrees = audit_predictions(tnm, truth, depth=1, sees_degrees=True)
     assert degrees["input"] == "node features and degrees"
     assert degrees["ceiling"] >= plain["ceiling"]
+
+
+def test_ceiling_is_the_unified_model_ceiling(tnm):
+    from depthlab.models.facts import facts_of
+    from depthlab.theory.model_ceiling import model_ceiling
+
+    truth = tnm.y[tnm.split_indices("test")]
+    for family, sees_degrees in (("gin", False), ("gcn", True)):
+        unified = model_ceiling(tnm, family, facts_of(family), 1).splits["test"]
+        assert audit_predictions(tnm, truth, 1, sees_degrees)["ceiling"] == unified
