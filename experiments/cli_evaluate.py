@@ -14,7 +14,7 @@ def add_commands(subparsers) -> None:
         "evaluate", help="score a model's test predictions: metric, 1-WL ceiling, radius verdicts",
         description="Score predictions for DATASET's test split (from any model, in the order "
         "of ds.get_idx_split()['test']) with the task's metric, and judge them against the "
-        "1-WL ceiling of --depth layers and the task's radius claim, per example radius. "
+        "1-WL ceiling of --depth rounds and the task's radius claim, per example radius. "
         "P.npy holds (n_test,) int class ids, (n_test, C) float scores, or (n_test,) floats "
         "for regression; it is read without unpickling.")
     evaluate.add_argument("dataset", metavar="DATASET",
