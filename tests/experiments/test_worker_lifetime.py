@@ -51,3 +51,32 @@ def test_a_process_whose_parent_is_gone_exits_at_once():
          "die_with_parent(1 if __import__('os').getppid() != 1 else 2); print('survived')"],
         capture_output=True, text=True, timeout=60)
     assert child.returncode == 1 and "survived" not in child.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ray_tasks_do_not_outlive_their_driver(tmp_path):
+    pytest.importorskip("ray")
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    code = ("import sys; sys.path.insert(0, 'tests/experiments'); "
+            "from sweep_fakes import fake_run, fake_runs; "
+            "from depthlab.experiments.executors import execute; "
+            "execute(fake_runs(4), fake_run, print, 2, 'ray')")
+    driver = subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
+                              env={**os.environ, "FAKE_RUN_GATE": str(gate)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = gate / "started"
+    deadline = time.time() + 180
+    while time.time() < deadline and (not started.exists() or len(started.read_text().split()) < 2):
+        time.sleep(0.2)
+    tasks = [int(pid) for pid in started.read_text().split()]
+    os.kill(driver.pid, signal.SIGKILL)
+    driver.wait()
+    deadline = time.time() + 30
+    while time.time() < deadline and any(_alive(pid) for pid in tasks):
+        time.sleep(0.2)
+    survivors = [pid for pid in tasks if _alive(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
