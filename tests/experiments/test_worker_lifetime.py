@@ -11,6 +11,26 @@ import pytest
 from depthlab.experiments.executors import die_with_parent
 
 
+def _survivors_of_killing(parent: subprocess.Popen, gate, workers: int, grace: float) -> list:
+    """Wait until ``workers`` fake runs have started (their pids in ``gate/started``),
+    SIGKILL ``parent``, wait up to ``grace`` seconds; kill and return the runs still alive."""
+    started = gate / "started"
+    deadline = time.time() + 180
+    while time.time() < deadline and (not started.exists() or len(started.read_text().split()) < workers):
+        time.sleep(0.1)
+    pids = [int(pid) for pid in started.read_text().split()]
+    assert len(pids) >= workers and all(_alive(pid) for pid in pids)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.time() + grace
+    while time.time() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.1)
+    survivors = [pid for pid in pids if _alive(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    return survivors
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as handle:
@@ -28,21 +48,7 @@ def test_workers_exit_when_the_sweep_is_killed(tmp_path):
         [sys.executable, "-c", "import sys; from tests.experiments.sweep_fakes import main; "
          "main(sys.argv[1:])", str(tmp_path / "runs.db"), "4", "0", "2"], env=env,
         start_new_session=True)
-    started = gate / "started"
-    deadline = time.time() + 90
-    while time.time() < deadline and (not started.exists() or len(started.read_text().split()) < 2):
-        time.sleep(0.1)
-    workers = [int(pid) for pid in started.read_text().split()]
-    assert len(workers) == 2 and all(_alive(pid) for pid in workers)
-    os.kill(sweep.pid, signal.SIGKILL)
-    sweep.wait()
-    deadline = time.time() + 10
-    while time.time() < deadline and any(_alive(pid) for pid in workers):
-        time.sleep(0.1)
-    survivors = [pid for pid in workers if _alive(pid)]
-    for pid in survivors:
-        os.kill(pid, signal.SIGKILL)
-    assert survivors == []
+    assert _survivors_of_killing(sweep, gate, 2, grace=10) == []
 
 
 def test_a_process_whose_parent_is_gone_exits_at_once():
@@ -66,17 +72,4 @@ def test_ray_tasks_do_not_outlive_their_driver(tmp_path):
     driver = subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
                               env={**os.environ, "FAKE_RUN_GATE": str(gate)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    started = gate / "started"
-    deadline = time.time() + 180
-    while time.time() < deadline and (not started.exists() or len(started.read_text().split()) < 2):
-        time.sleep(0.2)
-    tasks = [int(pid) for pid in started.read_text().split()]
-    os.kill(driver.pid, signal.SIGKILL)
-    driver.wait()
-    deadline = time.time() + 30
-    while time.time() < deadline and any(_alive(pid) for pid in tasks):
-        time.sleep(0.2)
-    survivors = [pid for pid in tasks if _alive(pid)]
-    for pid in survivors:
-        os.kill(pid, signal.SIGKILL)
-    assert survivors == []
+    assert _survivors_of_killing(driver, gate, 2, grace=30) == []
