@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-from depthlab.experiments.executors import Outcome, RunFunction, available_cores, execute
+from depthlab.experiments.executors import MAX_WORKERS, Outcome, RunFunction, available_cores, execute
 from depthlab.experiments.results import aggregate, frame_of, report_frame, results_frame, run_row
 from depthlab.experiments.run import run_config, task_dataset
 from depthlab.experiments.spec import (RUN_MEMORY_BUDGET, Run, count_runs, describe_duration,
@@ -45,7 +45,8 @@ def sweep(spec: str | Path, db: str | Path = DEFAULT_DB, workers: int | None = N
     (:func:`experiments.spec.expand`)."""
     parsed = load_spec(spec)
     memory_budget = check_number("memory_budget", memory_budget, "float", low=0, low_open=True)
-    workers = available_cores() if workers is None else workers
+    workers = available_cores() if workers is None else check_number(
+        "workers", workers, "int", low=1, high=MAX_WORKERS)
     count = count_runs(parsed)
     if count > MAX_RUNS_WITHOUT_YES and not yes:
         sample = expand(first_runs(parsed), memory_budget)

@@ -28,6 +28,7 @@ from typing import Any, Callable, Sequence
 EXECUTORS = ("local", "ray")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 PR_SET_PDEATHSIG = 1
+MAX_WORKERS = 1024
 WATCHDOG_SECONDS = 1.0
 
 
@@ -75,8 +76,8 @@ def execute(runs: Sequence, run_fn: RunFunction, on_outcome: OnOutcome, workers:
     """
     if executor not in EXECUTORS:
         raise ValueError(f"executor={executor!r} is invalid: expected one of {', '.join(EXECUTORS)}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers={workers!r} is invalid: expected an int >= 1")
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
+        raise ValueError(f"workers={workers!r} is invalid: expected an int in [1, {MAX_WORKERS}]")
     if address is not None and executor != "ray":
         raise ValueError("--address joins a Ray cluster: use it with --executor ray")
     if not runs:

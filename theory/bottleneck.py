@@ -29,11 +29,15 @@ import mpmath
 from depthlab.theory.arguments import require_int
 
 EXACT_LEAVES = 2**16
+# Trees beyond these have more than 2**65536 leaves: their counts are not computable.
+MAX_RADIUS = 4096
+MAX_ARITY = 2**16
+MAX_LOG2_LEAVES = 2**16
 
 
 def tree_arrangements(radius: int, arity: int) -> int:
     """A(r, m) = (m^r)! / (m!)^((m^r - 1)/(m - 1)), exactly (slow beyond 10^5 leaves)."""
-    radius, arity = require_int("radius", radius, 1), require_int("arity", arity, 2)
+    radius, arity = _tree_shape(radius, arity)
     leaves = arity**radius
     inner = (leaves - 1) // (arity - 1)
     return math.factorial(leaves) // math.factorial(arity) ** inner
@@ -41,7 +45,7 @@ def tree_arrangements(radius: int, arity: int) -> int:
 
 def log2_tree_arrangements(radius: int, arity: int) -> float:
     """log2 A(r, m) as a float (for display; see :func:`min_width` for the exact bound)."""
-    radius, arity = require_int("radius", radius, 1), require_int("arity", arity, 2)
+    radius, arity = _tree_shape(radius, arity)
     with mpmath.workdps(30):
         return float(_log2_arrangements(radius, arity))
 
@@ -52,9 +56,19 @@ def min_width(radius: int, arity: int, bits: int) -> int:
     ``radius`` >= 1 (tree depth), ``arity`` >= 2, ``bits`` >= 1 (bits per float); raises
     ``ValueError`` naming the bad argument otherwise.
     """
-    radius, arity = require_int("radius", radius, 1), require_int("arity", arity, 2)
-    bits = require_int("bits", bits, 1)
+    radius, arity = _tree_shape(radius, arity)
+    bits = require_int("bits", bits, 1, 1024)
     return -(-_ceil_log2_arrangements(radius, arity) // bits)
+
+
+def _tree_shape(radius: int, arity: int) -> tuple[int, int]:
+    """``(radius, arity)`` checked: ranges, and at most 2**65536 leaves."""
+    radius = require_int("radius", radius, 1, MAX_RADIUS)
+    arity = require_int("arity", arity, 2, MAX_ARITY)
+    if radius * math.log2(arity) > MAX_LOG2_LEAVES:
+        raise ValueError(f"radius={radius}, arity={arity} give arity**radius > 2**{MAX_LOG2_LEAVES} "
+                         "leaves: expected a smaller tree")
+    return radius, arity
 
 
 def _ceil_log2_arrangements(radius: int, arity: int) -> int:

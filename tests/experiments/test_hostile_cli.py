@@ -131,3 +131,11 @@ def test_spec_numbers_are_refused(tmp_path, field, fragment):
 def test_train_numbers_are_refused(args, fragment):
     run_cli("train", "--task", "tree-neighbors-match", "--param", "radius=2", "--model", "gin",
             *args).assert_refused(fragment)
+
+
+def test_theory_and_sweep_bounds(tmp_path):
+    run_cli("theory", "bottleneck", "--radius", "100000000000000000000").assert_refused(
+        "radius=100000000000000000000 is invalid: expected an int in [1, 4096]")
+    run_cli("sweep", "quick", "--workers", "100000000000000000000", "--db",
+            str(tmp_path / "r.db")).assert_refused("workers=100000000000000000000 is out of range")
+    assert not (tmp_path / "r.db").exists()
