@@ -285,7 +285,8 @@ def count_runs(spec: SweepSpec) -> int:
     """Runs ``spec`` expands to, counted from its grids without resolving anything (an
     upper bound: model configs that coincide at a radius, e.g. depth 3 and "r" at r = 3,
     run once)."""
-    tasks = sum(_grid_size(task.get("params", {})) for task in spec.tasks)
+    tasks = sum(_grid_size(task.get("params", {})) * _list_length(task.get("transform"))
+                for task in spec.tasks)
     model_grid = 0
     for table in spec.models:
         size_key = "width" if "width" in table else "param_budget"
@@ -304,6 +305,10 @@ def first_runs(spec: SweepSpec) -> SweepSpec:
 
     return replace(spec, tasks=(first(spec.tasks[0]),), models=(first(spec.models[0]),),
                    train=first(spec.train), seeds=spec.seeds[:1], data_seeds=spec.data_seeds[:1])
+
+
+def _list_length(value: Any) -> int:
+    return len(value) if isinstance(value, list) else 1
 
 
 def _grid_size(axes: dict[str, Any]) -> int:
