@@ -74,9 +74,7 @@ def test_a_huge_spec_asks_for_yes_with_count_and_time(tmp_path, capsys):
     assert len(err.strip().splitlines()) == 1 and not (tmp_path / "runs.db").exists()
 
 
-def test_count_is_an_upper_bound_for_every_shipped_spec():
-    from depthlab.experiments.spec import shipped_specs
-
+def test_count_is_an_upper_bound_for_shipped_specs():
     for name in ("quick", "rewiring", "transfer", "oversmoothing"):
         spec = load_spec(name)
         assert count_runs(spec) >= len(expand(spec)), name
