@@ -124,12 +124,13 @@ def rewire(ds: TaskDataset, method: str, **params: Any) -> TaskDataset:
               "resistance_mean_before": float(np.mean(before["resistance"])) if len(ds) else None,
               "resistance_mean_after": float(np.mean(after["resistance"])) if len(ds) else None}
     info = {**ds.info, "transforms": [*ds.info.get("transforms", []), record]}
-    return replace(ds, src=src, dst=dst, edge_ptr=edge_ptr, radius=radius.astype(np.int64),
+    return replace(ds, src=src, dst=dst, edge_ptr=edge_ptr, radius=radius.astype(ds.radius.dtype),
                    extras=extras, info=info)
 
 
 def undirected_keys(src: np.ndarray, dst: np.ndarray, num_nodes: int) -> np.ndarray:
     """Sorted unique ``min * N + max`` of the non-loop edges: the simple undirected graph."""
+    src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
     keep = src != dst
     lo, hi = np.minimum(src[keep], dst[keep]), np.maximum(src[keep], dst[keep])
     return np.unique(lo * num_nodes + hi)
@@ -165,14 +166,16 @@ def _pairs(keys: np.ndarray, num_nodes: int) -> np.ndarray:
 
 def _apply(ds: TaskDataset, added: np.ndarray, removed: np.ndarray):
     """The dataset's directed edges without ``removed`` (both ways) and with ``added`` (both
-    ways), sorted by (src, dst); returns ``(src, dst, edge_ptr)``."""
+    ways), sorted by (src, dst); returns ``(src, dst, edge_ptr)`` in the dataset's dtypes
+    (codes are formed in int64: N^2 overflows int32 beyond 46,340 nodes)."""
     n = ds.num_nodes
     gone = np.concatenate([removed[:, 0] * n + removed[:, 1], removed[:, 1] * n + removed[:, 0]])
-    codes = ds.src * n + ds.dst
+    codes = ds.src.astype(np.int64) * n + ds.dst.astype(np.int64)
     codes = codes[~np.isin(codes, gone)]
     codes = np.sort(np.concatenate([codes, added[:, 0] * n + added[:, 1], added[:, 1] * n + added[:, 0]]))
     src, dst = np.divmod(codes, n)
-    return src, dst, np.searchsorted(src, ds.node_ptr).astype(np.int64)
+    edge_ptr = np.searchsorted(src, ds.node_ptr).astype(ds.edge_ptr.dtype)
+    return src.astype(ds.src.dtype), dst.astype(ds.dst.dtype), edge_ptr
 
 
 def _measures(ds: TaskDataset, keys: np.ndarray, source: np.ndarray) -> dict[str, np.ndarray]:

@@ -190,3 +190,15 @@ def test_bad_requests_are_named(trees, call, message):
 def test_resolve_transform_fills_defaults():
     assert resolve_transform({"name": "fosr"}) == {"name": "fosr", "iterations": 10,
                                                    "power_iterations": 50, "seed": 0}
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_large_int32_datasets_keep_their_dtypes_and_ids(method):
+    ds = make_task("tree-neighbors-match", seed=0, radius=3)   # 8000 graphs, 120,000 nodes
+    assert ds.num_nodes ** 2 > 2**31 and ds.src.dtype == np.int32
+    out = rewire(ds, method, iterations=1)
+    assert out.src.dtype == ds.src.dtype and out.radius.dtype == ds.radius.dtype
+    added = out.extras["rewire_added"]
+    assert len(added) == ds.num_graphs and added.min() >= 0
+    owner = np.searchsorted(out.node_ptr, added, side="right") - 1
+    assert np.array_equal(owner[:, 0], owner[:, 1])
