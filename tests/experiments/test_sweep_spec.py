@@ -98,3 +98,24 @@ def test_shipped_specs_parse_and_the_quick_ones_expand():
     assert {r.config["model"]["depth"] for r in over} == {2, 4, 8, 16, 32}
     assert {(r.config["model"]["residual"], r.config["model"]["norm"]) for r in over} == {
         (False, "none"), (True, "none"), (False, "pair"), (False, "node")}
+
+
+def test_the_beyond_depth_specs_expand_as_documented():
+    from depthlab.models.facts import facts_of
+
+    attention = expand(load_spec("attention-quick"))
+    assert len(attention) == 5 * (2 + 4 * 2) * 2     # 5 tasks, graphormer x2 + 4 MPNNs x2 depths, 2 seeds
+    assert {r.config["model"]["param_budget"] for r in attention} == {12000}
+    below = {r.config["model"]["name"] for r in attention
+             if r.config["model"]["depth"] < r.config["task"]["params"]["radius"]}
+    assert below == {"graphormer", "gin", "gcn", "gat", "ggnn"}
+    assert len(load_spec("attention").tasks) == 2
+    richness = expand(load_spec("richness"))
+    reach = {(r.config["model"]["name"], r.config["model"]["depth"] *
+              facts_of(r.config["model"]["name"], r.config["model"]).hops_per_layer)
+             for r in richness}
+    assert {k for _, k in reach} == {2, 4, 8}
+    assert {m for m, _ in reach} == {"gcn", "sign", "mixhop"}
+    curves = expand(load_spec("learning-curves"))
+    assert sorted({r.config["train"]["train_examples"] for r in curves}) == [
+        25, 50, 100, 200, 400, 800, 1500]
