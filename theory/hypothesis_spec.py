@@ -5,7 +5,7 @@ A TOML file holds one or more ``[[hypothesis]]`` tables::
     [[hypothesis]]
     name = "shallow-gin-at-chance"             # required, unique in the file
     statement = "below the radius GIN is at chance"   # optional, printed with the verdict
-    kind = "compare"                           # "compare" (default) or "trend"
+    kind = "compare"                           # "compare" (default), "trend" or "paired"
     quantity = "test_acc"                      # a results column or a derived quantity
     op = "<="                                  # compare: "<=", ">=" or "=="
     against = "chance"                         # compare: a number, a theory value or a column
@@ -34,6 +34,12 @@ columns of that prefix that are not a function of ``over``); statistics keys
 ``confidence`` (one-sided Spearman test at level 1 - confidence), ``correction`` and
 ``min_levels`` (distinct values of ``over`` a group needs, default 3).
 
+A paired hypothesis (``kind = "paired"``) compares two model classes cell by cell
+(``theory.paired``): ``baseline`` and ``contender`` are filter tables, ``match`` the
+columns a cell holds equal (e.g. ``["task", "data_seed", "receptive_radius"]``), and the
+claim is ``mean(contender) - mean(baseline) op 0 (+/- tolerance)`` per pair of configs
+(``op`` default ">="), judged by a Welch interval over seeds.
+
 Filter operators: eq, ne, lt, le, gt, ge, in, not_in; a value is a TOML scalar, a list (for
 in/not_in) or ``{ column = "name" }``. Theory values (computed per row by
 ``theory.predictions``): ``THEORY_VALUES``. Derived quantities: ``DERIVED_QUANTITIES``.
@@ -56,7 +62,7 @@ FILTER_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
 METHODS = ("wilson", "mean", "exact")
 CORRECTIONS = ("bonferroni", "none")
 DIRECTIONS = ("decreasing", "increasing")
-KINDS = ("compare", "trend")
+KINDS = ("compare", "trend", "paired")
 UNITS = ("run", "example_radius")
 THEORY_VALUES = {
     "ceiling": "best accuracy (least MSE) any network of the row's model and depth can reach "
@@ -275,11 +281,13 @@ def parse_statistics(where: str, table: Any) -> Statistics:
 
 _COMMON_KEYS = {"name", "statement", "kind", "quantity", "filter", "statistics"}
 _KIND_KEYS = {"compare": {"op", "against", "tolerance", "per"},
-              "trend": {"over", "direction", "group_by"}}
+              "trend": {"over", "direction", "group_by"},
+              "paired": {"baseline", "contender", "match", "op", "tolerance"}}
 
 
 def parse_hypothesis(table: dict[str, Any], where: str = "") -> Hypothesis:
-    """A :class:`Comparison` or :class:`TrendClaim` from one ``[[hypothesis]]`` table.
+    """A :class:`Comparison`, :class:`TrendClaim` or :class:`PairedComparison` from one
+    ``[[hypothesis]]`` table.
 
     Raises ``ValueError`` naming the hypothesis, the key, the value and what is allowed.
     """
@@ -298,6 +306,19 @@ def parse_hypothesis(table: dict[str, Any], where: str = "") -> Hypothesis:
     common = dict(name=name, quantity=quantity, statement=str(table.get("statement", "")),
                   filter=parse_filter(where, table.get("filter", {})),
                   statistics=parse_statistics(where, table.get("statistics", {})))
+    if kind == "paired":
+        match = table.get("match")
+        if not isinstance(match, list) or not match or not all(isinstance(c, str) for c in match):
+            _fail(where, f"match={match!r} is invalid: expected a non-empty list of column names")
+        sides = {}
+        for side in ("baseline", "contender"):
+            if side not in table:
+                _fail(where, f"{side} is required for kind 'paired': a filter table")
+            sides[side] = parse_filter(f"{where} {side}", table[side])
+        return PairedComparison(match=tuple(match), op=_choice(where, "op", table.get("op", ">="),
+                                                               COMPARE_OPS),
+                                tolerance=_number(where, "tolerance", table.get("tolerance", 0.0), 0.0),
+                                **sides, **common)
     if kind == "trend":
         group_by = table.get("group_by", list(DEFAULT_GROUP_BY))
         if not isinstance(group_by, list) or not all(isinstance(c, str) for c in group_by):

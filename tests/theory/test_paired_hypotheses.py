@@ -80,3 +80,26 @@ def test_attention_needs_global_rows_to_fit_below_the_radius():
     refuted = check(builtin_hypotheses()["attention"], rows(0.3), THEORY)
     assert refuted.status == REFUTED
     assert refuted.parts[0].evidence["depth"].tolist() == [1]      # depth >= radius is not claimed
+
+
+def test_a_paired_hypothesis_reads_from_toml(tmp_path):
+    from depthlab.theory.hypothesis_spec import load_hypotheses
+
+    path = tmp_path / "h.toml"
+    path.write_text('''
+[[hypothesis]]
+name = "sign-matches-gcn"
+kind = "paired"
+quantity = "test_acc"
+match = ["task", "receptive_radius", "model.param_budget"]
+tolerance = 0.03
+[hypothesis.baseline]
+model = "gcn"
+[hypothesis.contender]
+model = "sign"
+''')
+    parsed, = load_hypotheses(path)
+    assert parsed == SIGN_VS_GCN.__class__(**{**SIGN_VS_GCN.__dict__, "name": "sign-matches-gcn"})
+    path.write_text(path.read_text().replace('match = ["task", "receptive_radius", "model.param_budget"]\n', ""))
+    with pytest.raises(ValueError, match="match=None is invalid: expected a non-empty list"):
+        load_hypotheses(path)
