@@ -65,11 +65,15 @@ def check(params: dict[str, Any]) -> None:
 
 def estimate_bytes(params: dict[str, Any]) -> int:
     """Bytes held while generating, from closed forms: the saved arrays (graph arrays,
-    example arrays, three extras) and the dense resistance solve on one graph."""
+    example arrays, three extras) and the resistance solve on one graph (dense up to
+    ``theory.resistance.DENSE_LIMIT`` nodes)."""
     topology, distance, m = params["topology"], params["distance"], params["num_examples"]
     n = num_nodes(topology, distance, clique_size(params))
     edges = 2 * num_edges(topology, distance, clique_size(params))
-    return m * (n * 16 + edges * 16 + 16 + 33 + 24) + 16 + 3 * n * n * 8
+    from depthlab.theory.resistance import DENSE_LIMIT
+
+    dense = min(n, DENSE_LIMIT)    # beyond it the resistance solve is a sparse LU
+    return m * (n * 16 + edges * 16 + 16 + 33 + 24) + 16 + 3 * dense * dense * 8
 
 
 def generate(params: dict[str, Any], rng: np.random.Generator) -> Generated:
