@@ -160,3 +160,21 @@ def test_one_layer_learns_grid_chain_beyond_its_depth():
     settings = {"epochs": 12, "batch_size": 16, "lr": 0.005}
     attention = train(ds, {"name": "graphormer", "depth": 1, "width": 16}, settings, seed=0).record
     assert attention.test_acc >= 0.9
+
+
+def test_planning_figures_cover_the_family(toy):
+    """models.model_size counts graphormer exactly without building it (also with mixhop's
+    max_power), and a run's memory estimate grows with the pairs attention keeps."""
+    from depthlab.experiments.spec import estimate_run_bytes
+    from depthlab.models.registry import model_size
+
+    info = TaskInfo.from_dataset(toy("node-cls"))
+    for name, options in (("graphormer", {"heads": 2, "max_distance": 3}), ("mixhop", {"max_power": 5})):
+        width, count = model_size(name, info, 5, 12, **options)
+        assert count == count_parameters(make_model(name, info, 5, 12, **options))
+    ds = make_task("tree-neighbors-match", radius=5, max_examples=64)
+    train_config = {"batch_size": 32, "eval_batch_size": 64}
+    sizes = {name: estimate_run_bytes(ds, {"name": name, "depth": 2, "heads": 4}, train_config,
+                                      32, 10_000)[0] for name in ("gin", "graphormer")}
+    pairs = 32 * 63 * 63
+    assert sizes["graphormer"] - sizes["gin"] == 4 * 6 * 4 * 2 * pairs
