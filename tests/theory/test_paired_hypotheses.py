@@ -103,3 +103,11 @@ model = "sign"
     path.write_text(path.read_text().replace('match = ["task", "receptive_radius", "model.param_budget"]\n', ""))
     with pytest.raises(ValueError, match="match=None is invalid: expected a non-empty list"):
         load_hypotheses(path)
+
+
+def test_attention_leaves_runs_on_a_train_subset_out_of_the_exact_ceiling_part():
+    rows = frame(row(model="graphormer", depth=1, radius=3, train_acc=0.95, n_train=400),
+                 row(model="gin", depth=1, radius=3, train_acc=0.9, n_train=40,
+                     **{"train.train_examples": 40}))
+    verdict = check(builtin_hypotheses()["attention"], rows, THEORY)
+    assert verdict.status == SUPPORTED and verdict.parts[1].matched == 0
