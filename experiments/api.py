@@ -190,8 +190,10 @@ def _read_npy(path: Path):
     before the data is read); never unpickles."""
     import numpy as np
 
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"--predictions {path}: no such file")
+    if not path.is_file():
+        raise ValueError(f"--predictions {path} is not a regular file: give a .npy file")
     try:
         array = np.load(path, mmap_mode="r", allow_pickle=False)
     except (ValueError, OSError, EOFError) as error:
