@@ -26,7 +26,8 @@ _EXPORTS = {
     "sweep": "depthlab.experiments", "runs": "depthlab.experiments",
     "report": "depthlab.experiments", "results_frame": "depthlab.experiments",
     "train_one": "depthlab.experiments", "demo": "depthlab.experiments",
-    "check": "depthlab.experiments", "evaluate": "depthlab.experiments",
+    "check": "depthlab.experiments", "reproduce": "depthlab.experiments",
+    "curves": "depthlab.experiments", "evaluate": "depthlab.experiments",
     "export_runs": "depthlab.experiments", "run_table": "depthlab.experiments",
     "curve_table": "depthlab.experiments",
 }

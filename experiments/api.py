@@ -96,7 +96,7 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
                 store.put_failed(outcome.key, configs[outcome.key], outcome.error)
 
         if progress:
-            with _ProgressBar(len(todo)) as bar:
+            with _progress(len(todo), configs) as bar:
                 execute(todo, run_fn, bar.wrap(store_outcome), workers, executor, address)
         else:
             execute(todo, run_fn, store_outcome, workers, executor, address)
@@ -227,6 +227,53 @@ def train_one(task: str, model: str, depth: int | str, width: int = 32,
         with Store(db, create=True) as store:
             store.put_finished(run.key, run.config, record)
     return frame_of([run_row(run.key, FINISHED, run.config, record)])
+
+
+def _progress(total: int, configs: dict[str, dict[str, Any]]):
+    """A rich progress bar when stderr is a terminal, else one line per finished run."""
+    import sys
+
+    return _ProgressBar(total) if sys.stderr.isatty() else _ProgressLines(total, configs)
+
+
+class _ProgressLines:
+    """One line on stderr per finished run (for logs, e.g. on a cluster): done/total, the
+    run, its status, why it stopped and its wall time, then elapsed time and an ETA (the
+    mean time per finished run times the runs left)."""
+
+    def __init__(self, total: int, configs: dict[str, dict[str, Any]]) -> None:
+        self._total, self._configs, self._done = total, configs, 0
+        self._started = time.perf_counter()
+
+    def wrap(self, on_outcome: Callable[[Outcome], None]) -> Callable[[Outcome], None]:
+        import sys
+
+        def report(outcome: Outcome) -> None:
+            on_outcome(outcome)
+            self._done += 1
+            elapsed = time.perf_counter() - self._started
+            eta = elapsed / self._done * (self._total - self._done)
+            config = self._configs.get(outcome.key, {})
+            record = outcome.record or {}
+            what = (f"{config['task']['name']} {config['model']['name']} depth "
+                    f"{config['model']['depth']} seed {config['seed']}" if config else outcome.key)
+            detail = (f"{record.get('stop_reason', '')}, {record.get('wall_seconds', 0):.0f} s"
+                      if outcome.status == FINISHED else outcome.status)
+            sys.stderr.write(f"[{self._done}/{self._total}] {what}: {detail}; elapsed "
+                             f"{_minutes(elapsed)}, ETA {_minutes(eta)}\n")
+            sys.stderr.flush()
+
+        return report
+
+    def __enter__(self) -> "_ProgressLines":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
 class _ProgressBar:

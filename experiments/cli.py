@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "depthlab.experiments.cli_check",
     "depthlab.experiments.cli_rewire",
     "depthlab.experiments.cli_evaluate",
+    "depthlab.experiments.cli_reproduce",
 )
 # OSError covers the environment's refusals (a file in the way, no permission, a full
 # disk); depthlab's own OSErrors name the path (tasks.atomic_files).

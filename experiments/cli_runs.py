@@ -133,7 +133,7 @@ def _sweep(args: argparse.Namespace) -> int:
     frame = sweep(args.spec, args.db, workers=args.workers, executor=args.executor,
                   address=args.address, retry_failed=args.retry_failed, yes=args.yes,
                   memory_budget=memory_budget_bytes(args.memory_budget),
-                  progress=not args.json, echo=None if args.json else _echo,
+                  progress=True, echo=None if args.json else _echo,
                   device=args.device)
     counts = frame["status"].value_counts()
     summary = {"spec": str(args.spec), "db": str(args.db), "runs": len(frame),

@@ -5,6 +5,9 @@
   one curve per value of ``by`` (and of any other config field that splits the runs), and
   the test chance level as a dashed line for accuracies.
 - :func:`plot_heatmap`: mean ``y`` over depth x radius, one panel per task and ``by`` value.
+- :func:`plot_reproduction`: measured train (and test) accuracy against r beside a
+  published curve, one colour per family.
+- :func:`plot_training_curves`: per-run training curves (accuracy and loss against passes).
 """
 from __future__ import annotations
 
@@ -197,3 +200,60 @@ def _save(fig, path: Path) -> Path:
     finally:
         plt.close(fig)
     return path
+
+
+def plot_reproduction(table: pd.DataFrame, published: dict[str, dict[int, float]],
+                      path: str | Path) -> Path:
+    """Train accuracy against r per family: ``published[family][r]`` dashed, the measured
+    ``train_acc_block`` of ``table`` (columns family, radius, train_acc_block, test_acc)
+    solid, its ``test_acc`` dotted; one colour per family."""
+    path = _figure_path(path)
+    fig, ax = plt.subplots(figsize=(PANEL_INCHES * 1.6 + LEGEND_INCHES, 4.2))
+    for i, (family, points) in enumerate(published.items()):
+        colour = f"C{i}"
+        ax.plot(list(points), list(points.values()), linestyle="--", marker="s", color=colour,
+                alpha=0.55, label=f"{family} published (train)")
+        mine = table[table["family"] == family].sort_values("radius")
+        if len(mine):
+            ax.plot(mine["radius"], mine["train_acc_block"], marker="o", color=colour,
+                    label=f"{family} measured (train)")
+            ax.plot(mine["radius"], mine["test_acc"], marker=".", linestyle=":", color=colour,
+                    label=f"{family} measured (test)")
+    radii = np.arange(min(min(p) for p in published.values()),
+                      max(max(p) for p in published.values()) + 1)
+    ax.plot(radii, 0.5 ** radii, color="black", linestyle=":", linewidth=1, label="chance 1/2^r")
+    ax.set_xlabel("problem radius r (tree depth); model depth r + 1")
+    ax.set_ylabel("accuracy")
+    ax.set_ylim(-0.02, 1.02)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    return _save(fig, path)
+
+
+def plot_training_curves(runs: list[dict], path: str | Path) -> Path:
+    """Training curves of ``runs`` (experiments.training_curves.curves): train accuracy (solid)
+    and test accuracy (dotted) against passes in one panel, the loss (log scale) in
+    another; one colour per run. Runs without accuracies (regression) plot their MSE."""
+    path = _figure_path(path)
+    fig, (acc_ax, loss_ax) = plt.subplots(1, 2, figsize=(2 * PANEL_INCHES + LEGEND_INCHES, 3.8))
+    for i, run in enumerate(runs):
+        points = run["points"]
+        label = f"{run['model']} r={run['radius']} d={run['depth']} s={run['seed']}"
+        epochs = [p["epoch"] for p in points]
+        metric = "acc" if any("train_acc" in p for p in points) else "mse"
+        colour = f"C{i % 10}"
+        acc_ax.plot(epochs, [p.get(f"train_{metric}") for p in points], color=colour, label=label)
+        if any(f"test_{metric}" in p for p in points):
+            acc_ax.plot(epochs, [p.get(f"test_{metric}") for p in points], color=colour,
+                        linestyle=":")
+        loss_ax.plot(epochs, [p["loss"] for p in points], color=colour, label=label)
+    acc_ax.set_xlabel("passes over the train split")
+    acc_ax.set_ylabel("train (solid) / test (dotted) metric")
+    loss_ax.set_xlabel("passes over the train split")
+    loss_ax.set_ylabel("mean training loss")
+    loss_ax.set_yscale("log")
+    for ax in (acc_ax, loss_ax):
+        ax.grid(alpha=0.3)
+    loss_ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    return _save(fig, path)

@@ -21,8 +21,8 @@ from depthlab.experiments.store import FINISHED, Store
 SEED_COLUMNS = ("seed", "data_seed")
 METRICS = ("train_acc", "val_acc", "test_acc", "train_mse", "val_mse", "test_mse")
 RECORD_FIELDS = ("radius", "chance", "n_train", "n_val", "n_test", "num_params", *METRICS,
-                 "epochs", "best_epoch", "wall_seconds", "device", "radius_mean", "resistance",
-                 "commute_time")
+                 "epochs", "best_epoch", "stop_reason", "wall_seconds", "device", "radius_mean",
+                 "resistance", "commute_time")
 FORMATS = ("md", "csv", "json")
 # Record fields that are lists or dicts, stored in the table as JSON strings.
 JSON_FIELDS = ("energy", "layer_weights", "test_by_radius")

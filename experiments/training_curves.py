@@ -1,0 +1,59 @@
+"""Training curves of stored runs: one point per epoch (per evaluation block for the
+alon-yahav protocol), as a long DataFrame or as one list of points per run.
+
+Each point has ``epoch`` (passes over the train split so far), ``block`` (alon-yahav only),
+``loss`` (mean training loss), ``lr`` (in use during it), ``train_acc`` / ``train_mse`` and
+the val/test figures the run measured (``models.trainer`` says how each is measured).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from depthlab.experiments.store import FINISHED, Store
+
+RUN_COLUMNS = ("key", "task", "model", "depth", "radius", "seed", "data_seed", "protocol",
+               "stop_reason")
+FILTERS = ("key", "task", "model", "depth", "radius", "seed")
+POINT_COLUMNS = ("epoch", "block", "loss", "lr", "train_acc", "val_acc", "test_acc",
+                 "train_mse", "val_mse", "test_mse")
+
+
+def curves(db: str | Path, **filters: Any) -> list[dict[str, Any]]:
+    """Finished runs of ``db`` matching ``filters`` (any of key, task, model, depth, radius,
+    seed; a value or a list of values), each ``{run fields..., "points": [point, ...]}``.
+    Raises ``ValueError`` for an unknown filter, ``FileNotFoundError`` for a missing db."""
+    unknown = sorted(set(filters) - set(FILTERS))
+    if unknown:
+        raise ValueError(f"unknown curve filter(s) {', '.join(unknown)}; "
+                         f"the filters are: {', '.join(FILTERS)}")
+    wanted = {k: set(v) if isinstance(v, (list, tuple, set)) else {v}
+              for k, v in filters.items() if v is not None}
+    out = []
+    with Store(db) as store:
+        for row in store.rows(FINISHED):
+            run = _run_fields(row["key"], row["config"], row["record"])
+            if all(run[k] in values for k, values in wanted.items()):
+                points = [{k: p[k] for k in POINT_COLUMNS if k in p}
+                          for p in row["record"].get("curve", [])]
+                out.append({**run, "points": points})
+    return out
+
+
+def curves_frame(db: str | Path, **filters: Any) -> pd.DataFrame:
+    """:func:`curves` as one row per point, the run fields repeated on each row."""
+    rows = [{**{k: v for k, v in run.items() if k != "points"}, **point}
+            for run in curves(db, **filters) for point in run["points"]]
+    columns = [*RUN_COLUMNS, *POINT_COLUMNS]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.dropna(axis=1, how="all") if len(frame) else frame
+
+
+def _run_fields(key: str, config: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    return {"key": key, "task": config["task"]["name"], "model": config["model"]["name"],
+            "depth": config["model"]["depth"], "radius": record.get("radius"),
+            "seed": config["seed"], "data_seed": config["task"]["data_seed"],
+            "protocol": config["train"].get("protocol"),
+            "stop_reason": record.get("stop_reason")}

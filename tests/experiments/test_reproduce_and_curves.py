@@ -1,0 +1,98 @@
+"""`depthlab reproduce` (comparison with the published figures) and `depthlab curves`, on
+stored runs; the progress lines of sweeps that are not on a terminal."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from depthlab.experiments.api import sweep_runs
+from depthlab.experiments.cli import main
+from depthlab.experiments.reproductions import (PUBLISHED_TRAIN_ACC, comparison,
+                                               published_config, reproduction_spec)
+from depthlab.experiments.spec import config_key
+from depthlab.experiments.store import Store
+from depthlab.experiments.training_curves import curves, curves_frame
+
+from sweep_fakes import fake_run, fake_runs
+
+
+def _record(radius, train_accs, stop_reason, test_acc=0.5):
+    curve = [{"epoch": 100 * (i + 1), "block": i + 1, "loss": 1.0 - a, "lr": 1e-3,
+              "train_acc": a, "test_acc": test_acc} for i, a in enumerate(train_accs)]
+    best = max(range(len(curve)), key=lambda i: train_accs[i])
+    return {"radius": radius, "train_acc": max(train_accs), "test_acc": test_acc,
+            "epochs": curve[-1]["epoch"], "best_epoch": curve[best]["epoch"],
+            "stop_reason": stop_reason, "wall_seconds": 10.0, "curve": curve}
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "repro.db"
+    with Store(path, create=True) as store:
+        for seed, accs, reason in [(0, [0.6, 0.9, 1.0], "fitted"), (1, [0.5, 0.7, 0.7], "plateau")]:
+            config = {**published_config("gin", 3), "seed": seed}
+            config["task"] = {**config["task"], "data_seed": 0}
+            store.put_finished(config_key(config), config, _record(3, accs, reason))
+        # not the published setup (dropout): never compared
+        other = published_config("gin", 3)
+        other["model"] = {**other["model"], "dropout": 0.5}
+        other = {**other, "task": {**other["task"], "data_seed": 0}, "seed": 0}
+        store.put_finished(config_key(other), other, _record(3, [0.1], "cap"))
+    return path
+
+
+def test_comparison_sets_the_best_blocks_train_accuracy_beside_the_published_one(db):
+    table = comparison(db)
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert (row["family"], row["radius"], row["runs"]) == ("gin", 3, 2)
+    assert row["train_acc_block"] == pytest.approx((1.0 + 0.7) / 2)
+    assert row["published_train_acc"] == PUBLISHED_TRAIN_ACC["gin"][3] == 1.0
+    assert row["gap"] == pytest.approx(-0.15)
+    assert row["stop_reasons"] == "fitted x1, plateau x1" and row["passes"] == 300
+    assert "Alon & Yahav" in row["source"]
+
+
+def test_reproduction_spec_rejects_what_was_not_published():
+    with pytest.raises(ValueError, match="families=sage is invalid"):
+        reproduction_spec("alon-yahav", [2], ["sage"], [0])
+    with pytest.raises(ValueError, match="radii=9 is invalid"):
+        reproduction_spec("alon-yahav", [9], ["gin"], [0])
+    with pytest.raises(ValueError, match="reproduction 'x' is unknown"):
+        reproduction_spec("x", [2], ["gin"], [0])
+    assert main(["reproduce", "alon-yahav", "--radii", "2,x"]) == 2
+
+
+def test_curves_filter_runs_and_give_every_point(db, tmp_path, capsys):
+    runs = curves(db, model="gin", seed=[1])
+    assert len(runs) == 1 and runs[0]["stop_reason"] == "plateau"
+    assert [p["train_acc"] for p in runs[0]["points"]] == [0.5, 0.7, 0.7]
+    assert set(runs[0]["points"][0]) == {"epoch", "block", "loss", "lr", "train_acc", "test_acc"}
+    assert len(curves_frame(db)) == 3 + 3 + 1
+    with pytest.raises(ValueError, match="unknown curve filter"):
+        curves(db, colour="red")
+    capsys.readouterr()
+    plot = tmp_path / "curves.png"
+    assert main(["curves", "--db", str(db), "--seed", "0", "--json", "--plot", str(plot)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert len(printed) == 2 and all("points" in run for run in printed)
+    assert plot.stat().st_size > 0
+    assert main(["curves", "--db", str(db), "--model", "gat"]) == 2
+
+
+def test_sweeps_off_a_terminal_print_a_line_per_finished_run_with_an_eta(tmp_path, capsys):
+    sweep_runs(fake_runs(3), tmp_path / "fake.db", workers=1, progress=True, run_fn=fake_run)
+    lines = [l for l in capsys.readouterr().err.splitlines() if l.startswith("[")]
+    assert [l.split("]")[0] for l in lines] == ["[1/3", "[2/3", "[3/3"]
+    assert all("ETA" in l and "fake" in l for l in lines)
+
+
+@pytest.mark.slow
+def test_reproduce_r2_gin_end_to_end(tmp_path, capsys):
+    db, plot = tmp_path / "r.db", tmp_path / "r.png"
+    assert main(["reproduce", "alon-yahav", "--radii", "2", "--families", "gin", "--seeds", "0",
+                 "--db", str(db), "--plot", str(plot), "--workers", "1", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["train_acc_block"] == 1.0 and row["stop_reasons"] == "fitted x1"
+    assert plot.exists() and main(["runs", "--db", str(db)]) == 0
