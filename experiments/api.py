@@ -311,13 +311,32 @@ class _ProgressBar:
 DEMO_METRICS = ("train_acc", "test_acc")
 
 
+def _stopping_summary(frame: pd.DataFrame) -> str:
+    """Markdown lines: how many runs stopped for each reason, then every run cut short by
+    the budget (stop reason "cap")."""
+    reasons = frame["stop_reason"].fillna("unknown").value_counts().sort_index()
+    lines = ["Stopping: " + ", ".join(f"{reason} {count}" for reason, count in reasons.items())
+             + " (fitted: 100% train accuracy; plateau: the protocol's patience ran out)."]
+    cut = frame[frame["stop_reason"] == "cap"]
+    if len(cut):
+        lines.append(f"Cut short by the budget (accuracy is a lower bound), {len(cut)} run(s):")
+        lines += [f"- {r.task} {r.task_params} {r.model} depth {r.depth} seed {r.seed}: "
+                  f"train_acc {r.train_acc:.3f} after {r.epochs} passes"
+                  for r in cut.itertuples()]
+    else:
+        lines.append("No run was cut short by the budget.")
+    return "\n".join(lines) + "\n"
+
+
 def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | None = None,
          executor: str = "local", progress: bool = False, echo: Echo | None = None,
          device: str | None = None) -> dict[str, Path]:
     """Run ``spec`` into ``out/demo.db`` and write ``report.md``, ``report.csv``,
     ``accuracy_vs_radius.png`` and ``depth_radius_heatmap.png`` (train and test accuracy,
     mean and std over seeds, per task and model) to ``out``; return the paths by name
-    (``db``, ``report_md``, ``report_csv``, ``curves``, ``heatmap``)."""
+    (``db``, ``report_md``, ``report_csv``, ``curves``, ``heatmap``). ``report.md`` ends with
+    how the runs stopped, naming every run the budget cut short (stop reason "cap"), whose
+    accuracy is a lower bound rather than what the model can fit; ``echo`` gets that too."""
     from depthlab.experiments.plots import plot_curves, plot_heatmap
     from depthlab.experiments.results import render
 
@@ -329,8 +348,11 @@ def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | Non
           device=device)
     frame = results_frame(paths["db"])
     table = aggregate(frame, x="radius", y=DEMO_METRICS, by=["model"])
-    write_text_atomic(paths["report_md"], render(table, "md"))
+    stopping = _stopping_summary(frame)
+    write_text_atomic(paths["report_md"], render(table, "md") + "\n" + stopping)
     write_text_atomic(paths["report_csv"], render(table, "csv"))
+    if echo is not None:
+        echo(stopping.strip())
     plot_curves(frame, paths["curves"], x="radius", y=DEMO_METRICS, by=["model"])
     plot_heatmap(frame, paths["heatmap"], y=DEMO_METRICS, by=["model"])
     return paths

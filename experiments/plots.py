@@ -139,32 +139,44 @@ def _as_tuple(label) -> tuple:
 def plot_heatmap(frame: pd.DataFrame, path: str | Path, y: str | Sequence[str] = "test_acc",
                  by: str | Sequence[str] = ("model",)) -> Path:
     """Write the depth x radius heatmap of mean ``y`` (one metric or several) of ``frame``
-    to ``path``: one panel per metric, task and ``by`` value."""
+    to ``path``: one panel per metric, task and ``by`` value that has any value (panels
+    without one are left out), on one colour scale shared by every panel (0 to 1 when all
+    metrics are accuracies, else the range of the values) with one colour bar."""
     path = _figure_path(path)
     ys, by = names(y), names(by)
     by_depth = list(dict.fromkeys([*by, "depth"]))
     table = aggregate(frame, x="radius", y=ys, by=by_depth)
     _, splitting = group_keys(frame, "radius", by_depth)
     panel_keys = [k for k in dict.fromkeys(["task", *by, *splitting]) if k not in ("radius", "depth")]
-    groups = list(table.groupby(panel_keys, dropna=False, sort=True))
-    fig, axes = _panels(len(ys) * len(groups), columns=min(len(groups), 4))
-    for ax, (metric, (label, panel)) in zip(axes, [(m, g) for m in ys for g in groups]):
-        accuracy = metric.endswith("_acc")
-        grid = panel.pivot_table(index="depth", columns="radius", values=f"{metric}_mean",
-                                 aggfunc="mean", dropna=False)
-        image = ax.imshow(grid.values, origin="lower", aspect="auto", cmap="viridis",
-                          vmin=0 if accuracy else None, vmax=1 if accuracy else None)
-        for (i, j), value in np.ndenumerate(grid.values):
+    grids = []
+    for metric in ys:
+        for label, panel in table.groupby(panel_keys, dropna=False, sort=True):
+            grid = panel.pivot_table(index="depth", columns="radius", values=f"{metric}_mean",
+                                     aggfunc="mean", dropna=False)
+            if np.isfinite(grid.values.astype(float)).any():
+                grids.append((metric, label, grid))
+    if not grids:
+        raise ValueError(f"no values of {', '.join(ys)} to draw a heatmap of")
+    accuracy = all(m.endswith("_acc") for m in ys)
+    values = np.concatenate([g.values.astype(float).ravel() for _, _, g in grids])
+    low, high = (0.0, 1.0) if accuracy else (np.nanmin(values), np.nanmax(values))
+    fig, axes = _panels(len(grids), columns=min(len(grids), 4), trim=True)
+    for ax, (metric, label, grid) in zip(axes, grids):
+        image = ax.imshow(grid.values.astype(float), origin="lower", aspect="auto",
+                          cmap="viridis", vmin=low, vmax=high)
+        for (i, j), value in np.ndenumerate(grid.values.astype(float)):
             if value == value:
                 ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8,
-                        color="white" if accuracy and value < 0.6 else "black")
+                        color="white" if value < low + 0.6 * (high - low) else "black")
         ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns])
         ax.set_yticks(range(len(grid.index)), [str(r) for r in grid.index])
-        ax.set_xlabel(axis_label("radius"))
-        ax.set_ylabel(axis_label("depth"))
-        ax.set_title(_label(panel_keys, label), fontsize=9)
-        fig.colorbar(image, ax=ax, label=f"mean {metric}")
-    return _save(fig, path)
+        ax.set_xlabel("radius")
+        ax.set_ylabel("depth")
+        ax.set_title(f"{metric}: {_label(panel_keys, label)}", fontsize=9)
+    fig.tight_layout(rect=(0, 0, 0.9, 1))
+    bar = fig.add_axes((0.92, 0.15, 0.015, 0.7))
+    fig.colorbar(image, cax=bar, label=f"mean {' / '.join(ys)} over seeds")
+    return _save(fig, path, tight=False)
 
 
 def _label(keys: list[str], values) -> str:
@@ -174,14 +186,19 @@ def _label(keys: list[str], values) -> str:
     return ", ".join(parts) or str(values[0])
 
 
-def _panels(count: int, columns: int, legend: bool = False):
+def _panels(count: int, columns: int, legend: bool = False, trim: bool = False):
+    """A figure of ``count`` panels in rows of ``columns``; the unused cells of the last row
+    are hidden, or with ``trim`` removed from the figure."""
     columns = max(1, min(count, columns))
     rows = max(1, -(-count // columns))
     width = PANEL_INCHES + (LEGEND_INCHES if legend else 0)
     fig, axes = plt.subplots(rows, columns, figsize=(width * columns, 3.6 * rows), squeeze=False)
     for ax in axes.flat[count:]:
-        ax.set_visible(False)
-    return fig, list(axes.flat)
+        if trim:
+            fig.delaxes(ax)
+        else:
+            ax.set_visible(False)
+    return fig, list(axes.flat)[:count]
 
 
 def _figure_path(path: str | Path) -> Path:
@@ -192,8 +209,9 @@ def _figure_path(path: str | Path) -> Path:
     return path
 
 
-def _save(fig, path: Path) -> Path:
-    fig.tight_layout()
+def _save(fig, path: Path, tight: bool = True) -> Path:
+    if tight:
+        fig.tight_layout()
     try:
         with atomic_file(path) as temporary:
             fig.savefig(temporary, dpi=120, format=path.suffix.lower().lstrip("."))

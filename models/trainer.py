@@ -54,7 +54,7 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -147,8 +147,9 @@ class _Fit:
 
 
 def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict[str, Any],
-          seed: int) -> TrainedRun:
-    """Train a model on ``dataset``'s train split; see the module docstring.
+          seed: int, on_point: Callable[[dict[str, Any]], None] | None = None) -> TrainedRun:
+    """Train a model on ``dataset``'s train split; see the module docstring. ``on_point``,
+    if given, receives each curve point as soon as it is measured (e.g. to log long runs).
 
     Raises ``ValueError`` for bad configs, an unavailable device, or a dataset without
     training examples.
@@ -170,7 +171,7 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
                                      weight_decay=tc["weight_decay"])
         shuffler = np.random.default_rng(int(seed))
         fit = _fit_blocks if tc["protocol"] == ALON_YAHAV else _fit_epochs
-        outcome = fit(model, optimizer, dataset, splits, tc, shuffler)
+        outcome = fit(model, optimizer, dataset, splits, tc, shuffler, on_point or _ignore)
         model.load_state_dict(outcome.best_state)
         model.eval()
         results = {s: evaluate(model, dataset, idx, tc["eval_batch_size"]) for s, idx in splits.items()}
@@ -187,8 +188,13 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
     return TrainedRun(record, model)
 
 
+def _ignore(point: dict[str, Any]) -> None:
+    pass
+
+
 def _fit_epochs(model, optimizer, dataset: TaskDataset, splits: dict[str, np.ndarray],
-                tc: dict[str, Any], shuffler: np.random.Generator) -> _Fit:
+                tc: dict[str, Any], shuffler: np.random.Generator,
+                on_point: Callable[[dict[str, Any]], None]) -> _Fit:
     """The plain and reference protocols: one pass per epoch, then metrics measured in eval
     mode on the whole train, val and test splits (module docstring)."""
     regression = dataset.is_regression
@@ -205,6 +211,7 @@ def _fit_epochs(model, optimizer, dataset: TaskDataset, splits: dict[str, np.nda
         row.update(_split_metrics(model, dataset, splits, tc["eval_batch_size"], metric,
                                   ("train", "val", "test")))
         curve.append(row)
+        on_point(row)
         train_score = _score(row[f"train_{metric}"], regression)
         chosen = _score(row[f"val_{metric}"], regression) if has_val else train_score
         if selection.update(chosen):
@@ -222,7 +229,8 @@ def _fit_epochs(model, optimizer, dataset: TaskDataset, splits: dict[str, np.nda
 
 
 def _fit_blocks(model, optimizer, dataset: TaskDataset, splits: dict[str, np.ndarray],
-                tc: dict[str, Any], shuffler: np.random.Generator) -> _Fit:
+                tc: dict[str, Any], shuffler: np.random.Generator,
+                on_point: Callable[[dict[str, Any]], None]) -> _Fit:
     """The alon-yahav protocol: evaluation blocks of ``eval_every`` passes shuffled as one
     stream, train score from the training steps, val/test once per block."""
     regression = dataset.is_regression
@@ -241,6 +249,7 @@ def _fit_blocks(model, optimizer, dataset: TaskDataset, splits: dict[str, np.nda
         row.update(_split_metrics(model, dataset, splits, tc["eval_batch_size"], metric,
                                   ("val", "test")))
         curve.append(row)
+        on_point(row)
         decision = schedule.update(_score(train_metric, regression))
         if decision.improved:
             best_epoch, best_state = epoch, copy.deepcopy(model.state_dict())

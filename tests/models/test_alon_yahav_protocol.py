@@ -84,14 +84,15 @@ def test_published_train_settings_follow_family_and_radius():
 
 def test_blocks_take_train_accuracy_from_training_and_stop_at_the_pass_cap(toy, monkeypatch):
     ds = toy("node-cls")                                     # splits: train, train, val, test
-    measured = []
+    measured, points = [], []
     original = trainer_module.evaluate
     monkeypatch.setattr(trainer_module, "evaluate",
                         lambda model, d, idx, bs: measured.append(len(idx)) or original(model, d, idx, bs))
     run = train(ds, {"name": "gcn", "depth": 2, "width": 8},
                 {"protocol": "alon-yahav", "epochs": 7, "eval_every": 3, "batch_size": 4,
-                 "patience": 50}, seed=0)
+                 "patience": 50}, seed=0, on_point=points.append)
     rec = run.record
+    assert points == rec.curve                                 # each point as it is measured
     assert rec.stop_reason == "cap" and rec.epochs == 6       # two whole blocks fit in 7 passes
     assert [row["block"] for row in rec.curve] == [1, 2]
     assert set(rec.curve[0]) == {"epoch", "block", "loss", "lr", "train_acc", "val_acc", "test_acc"}
