@@ -66,14 +66,16 @@ def reproduce(name: str = "alon-yahav", radii: Sequence[int] = (2, 3),
               families: Sequence[str] = FAMILIES, seeds: Sequence[int] = (0, 1),
               db: str | Path = "depthlab.db", workers: int | None = None,
               executor: str = "local", address: str | None = None, progress: bool = False,
-              echo: Callable[[str], None] | None = None, plot: str | Path | None = None) -> pd.DataFrame:
-    """Run reproduction ``name`` (the runs not yet finished in ``db``; ``echo`` gets the plan
-    and time estimate first) and return :func:`comparison` of its radii and families; with
-    ``plot`` also write :func:`plot_reproduction` there."""
+              echo: Callable[[str], None] | None = None, plot: str | Path | None = None,
+              device: str | None = None) -> pd.DataFrame:
+    """Run reproduction ``name`` (the runs not yet finished in ``db``, on ``device``;
+    ``echo`` gets the plan and time estimate first) and return :func:`comparison` of its
+    radii and families; with ``plot`` also write :func:`plot_reproduction` there."""
     from depthlab.experiments.api import sweep_runs
 
     runs = expand(reproduction_spec(name, radii, families, seeds))
-    sweep_runs(runs, db, workers, executor, address, progress=progress, echo=echo)
+    sweep_runs(runs, db, workers, executor, address, progress=progress, echo=echo,
+               device=device)
     table = comparison(db, radii, families)
     if plot is not None:
         plot_reproduction(table, plot)
@@ -121,14 +123,14 @@ def published_config(family: str, radius: int) -> dict[str, Any]:
     """The run config of the published setup for ``family`` at ``radius``, without the
     training and data seeds: tree-neighbors-match at its default caps, depth r + 1, width
     32, preset and protocol "alon-yahav" with their defaults (as a sweep stores it)."""
-    from depthlab.models import resolve_model_config, resolve_train_config
+    from depthlab.experiments.spec import stored_train_config
+    from depthlab.models import resolve_model_config
     from depthlab.tasks import resolve_params
 
-    train = resolve_train_config({"protocol": "alon-yahav"}, family, radius)
     return {"task": {"name": TASK, "params": resolve_params(TASK, radius=radius)},
             "model": resolve_model_config({"name": family, "depth": radius + 1, "width": 32,
                                            "preset": "alon-yahav"}),
-            "train": {k: v for k, v in train.items() if k != "threads"}}
+            "train": stored_train_config({"protocol": "alon-yahav"}, family, radius)}
 
 
 def _without_seeds(config: dict[str, Any]) -> dict[str, Any]:

@@ -379,6 +379,14 @@ def _model_grid(model_tables: Iterable[dict[str, Any]], radius: int, models) -> 
     return list(configs.values())
 
 
+def stored_train_config(train: dict[str, Any], family: str, radius: int) -> dict[str, Any]:
+    """The train settings a sweep stores for the ``[train]`` table ``train`` of a run of
+    model ``family`` at task radius ``radius`` (:func:`_resolved_train`)."""
+    from depthlab import models
+
+    return _resolved_train(train, models, family, radius)
+
+
 def _resolved_train(train: dict[str, Any], models, family: str, radius: int) -> dict[str, Any]:
     """``train`` with every setting filled by ``models.resolve_train_config`` for model
     ``family`` at task radius ``radius`` (a protocol's defaults may depend on both), except
