@@ -85,8 +85,8 @@ def reproduce(name: str = "alon-yahav", radii: Sequence[int] = (2, 3),
 def comparison(db: str | Path, radii: Sequence[int] = RADII,
                families: Sequence[str] = FAMILIES) -> pd.DataFrame:
     """Measured against published, one row per (family, radius) with finished runs in
-    ``db`` of exactly the published setup (:func:`published_config`; any seeds, and any
-    data seed). Columns (means over runs): runs,
+    ``db`` of the published setup (:func:`published_config`, compared as ``_matches`` says;
+    any seeds, and any data seed). Columns (means over runs): runs,
     train_acc_block (the best block's train accuracy, the published statistic),
     published_train_acc (None where unpublished), gap (measured - published), train_acc and
     test_acc (the selected model in eval mode on whole splits), blocks, passes (to the
@@ -97,7 +97,7 @@ def comparison(db: str | Path, radii: Sequence[int] = RADII,
             config, record = row["config"], row["record"]
             family, radius = config["model"]["name"], record.get("radius")
             if (family in families and radius in radii
-                    and _without_seeds(config) == published_config(family, radius)):
+                    and _matches(config, published_config(family, radius))):
                 found.setdefault((family, radius), []).append(record)
     rows = []
     for (family, radius), records in sorted(found.items(), key=lambda kv: (FAMILIES.index(kv[0][0]), kv[0][1])):
@@ -133,9 +133,18 @@ def published_config(family: str, radius: int) -> dict[str, Any]:
             "train": stored_train_config({"protocol": "alon-yahav"}, family, radius)}
 
 
-def _without_seeds(config: dict[str, Any]) -> dict[str, Any]:
-    task = {k: v for k, v in config["task"].items() if k != "data_seed"}
-    return {"task": task, "model": config["model"], "train": config["train"]}
+def _matches(config: dict[str, Any], published: dict[str, Any]) -> bool:
+    """Whether a stored run ``config`` is the ``published`` setup: same task name, and the
+    same value for every task parameter, model option and train setting the two share
+    (runs stored by an older depthlab lack options added since, which then had their
+    defaults; the preset and protocol names must be present and equal)."""
+    if config["task"]["name"] != published["task"]["name"]:
+        return False
+    pairs = [(config["task"]["params"], published["task"]["params"]),
+             (config["model"], published["model"]), (config["train"], published["train"])]
+    if config["model"].get("preset") != "alon-yahav" or config["train"].get("protocol") != "alon-yahav":
+        return False
+    return all(stored[k] == wanted[k] for stored, wanted in pairs for k in stored.keys() & wanted.keys())
 
 
 def _best_block(record: dict[str, Any]) -> dict[str, Any]:
