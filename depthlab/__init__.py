@@ -13,7 +13,7 @@ imported on first use, so ``import depthlab`` does not import DGL or torch.
 """
 from __future__ import annotations
 
-import importlib
+from depthlab.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -33,8 +33,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'depthlab' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -9,7 +9,7 @@ so that ``import depthlab.experiments.cli`` stays light.
 """
 from __future__ import annotations
 
-import importlib
+from depthlab.lazy import lazy_exports
 
 _EXPORTS = {
     "aggregate": "depthlab.experiments.results", "results_frame": "depthlab.experiments.results",
@@ -23,8 +23,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'experiments' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -13,7 +13,7 @@ families' facts for theory) imports without torch or DGL.
 """
 from __future__ import annotations
 
-import importlib
+from depthlab.lazy import lazy_exports
 
 _EXPORTS = {
     "count_parameters": "depthlab.models.budget", "DepthModel": "depthlab.models.depth_model",
@@ -28,8 +28,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'depthlab.models' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

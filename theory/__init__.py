@@ -5,7 +5,7 @@ pay for scipy.stats, pandas or torch.
 """
 from __future__ import annotations
 
-import importlib
+from depthlab.lazy import lazy_exports
 
 _EXPORTS = {
     # sensitivity, over-smoothing, statistics, hypotheses
@@ -36,8 +36,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'theory' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
