@@ -42,6 +42,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from depthlab.experiments.run_cost import run_seconds, sweep_seconds
 from depthlab.models.facts import facts_of
 
 if sys.version_info >= (3, 11):
@@ -54,23 +55,13 @@ TOP_KEYS = ("description", "seeds", "data_seeds", "device", "task", "model", "tr
 TASK_KEYS = ("name", "params", "transform")
 MODEL_KEYS = ("family", "depth", "width", "param_budget", "options")
 MODEL_FIELDS = ("name", "depth", "width")
-# Cost model of one run on one core, per epoch and layer: a fixed cost per training step
-# plus a cost per node (training steps and evaluation passes), plus a fixed start-up.
-# Fitted (least squares) to the 48 runs of the quick spec at width 32, scaled from wall to
-# CPU seconds; good to a factor of about 2 (GAT's heads and early stopping vary).
-STEP_LAYER_SECONDS = 1.7e-3
-NODE_LAYER_SECONDS = 3.4e-6
-RUN_OVERHEAD_SECONDS = 1.5
 # Memory model of one run (estimate_run_bytes), and the default budget a run must fit in.
 PARAMETER_BYTES = 16
 ACTIVATIONS_PER_NODE_LAYER = 4
 RUN_MEMORY_BUDGET = 16 * 2**30
-# A global-attention layer (models.facts: no hops limit) works on every pair of a graph's
-# nodes: per node it costs about this many times a message-passing layer per node of the
-# graph (benchmarks/bench_training.py, graphormer vs gin per layer at r = 4-6: 0.19-0.24),
-# and keeps about this many float32 (graphs, n, n, heads) tensors per layer for backward
-# (spatial bias, scores, softmax, their gradients; models.graphormer).
-ATTENTION_NODE_FACTOR = 0.22
+# A global-attention layer (models.facts: no hops limit) keeps about this many float32
+# (graphs, n, n, heads) tensors per layer for backward (spatial bias, scores, softmax,
+# their gradients; models.graphormer).
 ATTENTION_BUFFERS_PER_LAYER = 6
 _DEPTH_RE = re.compile(r"^\s*(?:(\d+)\s*\*?\s*)?r\s*(?:([+-])\s*(\d+))?\s*$")
 
@@ -235,7 +226,7 @@ def resolve_run(dataset, task_config: dict[str, Any], model: dict[str, Any],
     train_config = _resolved_train(train, models, model_config["name"], radius)
     _check_train_examples(dataset, task_config, train_config)
     config = {"task": task_config, "model": model_config, "train": train_config, "seed": seed}
-    return Run(config_key(config), config, _estimate_seconds(dataset, model_config, train_config))
+    return Run(config_key(config), config, run_seconds(dataset, model_config, train_config))
 
 
 def estimate_run_bytes(dataset, model_config: dict[str, Any], train_config: dict[str, Any],
@@ -316,12 +307,13 @@ def _grid_size(axes: dict[str, Any]) -> int:
 
 
 def describe_estimate(runs: Iterable[Run], workers: int) -> str:
-    """One line: number of runs and the estimated wall time on ``workers`` processes."""
-    runs = list(runs)
-    total = sum(run.estimate_seconds for run in runs)
-    wall = total / max(1, min(workers, len(runs) or 1))
-    return (f"{len(runs)} runs to do, about {total / max(1, len(runs)):.0f} s each (up to "
-            f"the epoch limit): estimated {describe_duration(wall)} on {workers} worker(s)")
+    """One line: number of runs and the estimated wall time on ``workers`` processes
+    (``experiments.run_cost``: runs stopping where they typically do)."""
+    estimates = [run.estimate_seconds for run in runs]
+    each = sum(estimates) / max(1, len(estimates))
+    return (f"{len(estimates)} runs to do, about {each:.0f} s each (stopping where runs "
+            f"typically stop): estimated {describe_duration(sweep_seconds(estimates, workers))} "
+            f"on {workers} worker(s)")
 
 
 def parse_depth(depth: Any, radius: int) -> int:
@@ -410,30 +402,6 @@ def _check_train_examples(dataset, task_config: dict[str, Any], train_config: di
         raise ValueError(f"[train] train_examples={wanted} is invalid for task "
                          f"{task_config['name']} {json.dumps(task_config['params'], sort_keys=True)}: "
                          f"its train split has {available} examples; expected 1..{available}")
-
-
-def _estimate_seconds(dataset, model_config: dict[str, Any], train_config: dict[str, Any]) -> float:
-    """Plain and reference: ``epochs`` epochs, each a training pass and an evaluation of
-    every split. alon-yahav: blocks of ``eval_every`` training passes and one evaluation of
-    val and test; 3 blocks at radius 2 (measured: every published family fits
-    tree-neighbors-match in 1-3 blocks of 1000 passes), else ``patience`` + 10 (a run that
-    does not fit at once), capped by the budget."""
-    examples = len(dataset.split_indices("train"))
-    examples = min(examples, train_config.get("train_examples") or examples)
-    steps = -(-examples // train_config["batch_size"])
-    scale = max(1.0, float(model_config["width"] or 32) / 32)
-    if facts_of(model_config["name"]).hops_per_layer is None:
-        scale *= max(1.0, ATTENTION_NODE_FACTOR * dataset.num_nodes / max(1, dataset.num_graphs))
-    step_cost = steps * STEP_LAYER_SECONDS
-    if train_config["protocol"] == "alon-yahav":
-        eval_nodes = dataset.num_nodes * (1 - len(dataset.split_indices("train")) / len(dataset.y))
-        typical = 3 if dataset.required_radius <= 2 else train_config["patience"] + 10
-        blocks = min(train_config["epochs"] // train_config["eval_every"], typical)
-        per_layer = blocks * (train_config["eval_every"] * step_cost
-                              + eval_nodes * NODE_LAYER_SECONDS * scale)
-        return RUN_OVERHEAD_SECONDS + model_config["depth"] * per_layer
-    per_layer = step_cost + dataset.num_nodes * NODE_LAYER_SECONDS * scale
-    return RUN_OVERHEAD_SECONDS + train_config["epochs"] * model_config["depth"] * per_layer
 
 
 def _product(axes: dict[str, Any]) -> Iterable[dict[str, Any]]:

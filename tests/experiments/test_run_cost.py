@@ -1,0 +1,66 @@
+"""The run-time model: where runs stop, what a pass computes, how runs share workers."""
+import math
+
+import pytest
+
+from depthlab.experiments import run_cost
+from depthlab.experiments.run_cost import (WORKER_START_SECONDS, expected_passes, reaches,
+                                           run_seconds, sweep_seconds)
+from depthlab.models import resolve_model_config, resolve_train_config
+from depthlab.tasks import make_task
+
+
+def _train(**config):
+    return resolve_train_config(config)
+
+
+def test_alon_yahav_runs_that_cannot_see_the_label_run_longer():
+    config = resolve_train_config({"protocol": "alon-yahav", "eval_every": 20, "patience": 10,
+                                   "epochs": 3000})
+    assert expected_passes(config, 4, True, reaches_radius=True) == 20 * 20
+    assert expected_passes(config, 4, True, reaches_radius=False) == 30 * 20
+    published = resolve_train_config({"protocol": "alon-yahav"}, "gin", 2)
+    assert expected_passes(published, 2, True) == 3000  # fitted in 1-3 blocks of 1000
+
+
+def test_validation_plateau_and_budget():
+    assert expected_passes(_train(epochs=200, patience=30), 3, True) == 54
+    assert expected_passes(_train(epochs=30, patience=20), 3, True) == 30
+    assert expected_passes(_train(epochs=200, patience=30), 3, False) == 200
+    assert expected_passes(_train(epochs=500, patience=20, protocol="reference"), 3, False) == 60
+
+
+def test_reach_counts_hops_per_layer_and_global_attention():
+    assert reaches({"name": "gin", "depth": 3}, 3) and not reaches({"name": "gin", "depth": 2}, 3)
+    assert reaches({"name": "mixhop", "depth": 2, "max_power": 2}, 4)
+    assert reaches({"name": "graphormer", "depth": 1}, 9)
+
+
+def test_a_pass_over_one_shared_graph_computes_the_whole_graph_per_batch():
+    ds = make_task("csbm", seed=0)
+    assert ds.num_graphs == 1
+    n = len(ds.split_indices("train"))
+    assert run_cost._pass_nodes(ds, n, 64) == math.ceil(n / 64) * ds.num_nodes
+
+
+def test_a_pass_over_one_example_per_graph_computes_about_its_graphs():
+    ds = make_task("tree-neighbors-match", seed=0, radius=3, max_examples=512)
+    n = len(ds.split_indices("train"))
+    nodes = run_cost._pass_nodes(ds, n, 64)
+    exact = n * ds.num_nodes / ds.num_graphs
+    assert 0.9 * exact <= nodes <= 1.1 * exact
+
+
+def test_run_seconds_grow_with_depth_and_family_cost():
+    ds = make_task("tree-neighbors-match", seed=0, radius=3, max_examples=512)
+    train = resolve_train_config({"epochs": 20})
+    gin = [run_seconds(ds, resolve_model_config({"name": "gin", "depth": d, "width": 32}), train)
+           for d in (2, 4)]
+    gat = run_seconds(ds, resolve_model_config({"name": "gat", "depth": 4, "width": 32}), train)
+    assert 0 < gin[0] < gin[1] < gat
+
+
+def test_sweep_seconds_share_runs_among_workers_but_not_below_the_longest():
+    assert sweep_seconds([], 2) == 0.0
+    assert sweep_seconds([10, 10, 10, 10], 2) == pytest.approx(WORKER_START_SECONDS + 20)
+    assert sweep_seconds([100, 1, 1], 2) == pytest.approx(WORKER_START_SECONDS + 100)
