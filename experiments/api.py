@@ -309,6 +309,7 @@ class _ProgressBar:
 
 
 DEMO_METRICS = ("train_acc", "test_acc")
+FITTED_TRAIN_ACC = 0.99
 
 
 def _stopping_summary(frame: pd.DataFrame) -> str:
@@ -325,7 +326,32 @@ def _stopping_summary(frame: pd.DataFrame) -> str:
                   for r in cut.itertuples()]
     else:
         lines.append("No run was cut short by the budget.")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _memorised_lines(frame)) + "\n"
+
+
+def _memorised_lines(frame: pd.DataFrame) -> list[str]:
+    """Markdown lines naming the classification runs that fit their training split (train
+    accuracy >= ``FITTED_TRAIN_ACC``) but whose test accuracy is not above chance (the
+    lower end of its 95% Wilson interval at or below the test chance accuracy): memorised,
+    so they say nothing on whether the model can compute the task."""
+    from depthlab.theory.statistics import wilson_interval
+
+    scored = frame.dropna(subset=["train_acc", "test_acc", "chance", "n_test"])
+    scored = scored[(scored["train_acc"] >= FITTED_TRAIN_ACC) & (scored["n_test"] > 0)]
+    if not len(scored):
+        return []
+    lower, _ = wilson_interval((scored["test_acc"] * scored["n_test"]).round(),
+                               scored["n_test"])
+    memorised = scored[lower <= scored["chance"]]
+    if not len(memorised):
+        return []
+    return [f"Memorised: {len(memorised)} run(s) fit the training split but are not above "
+            "chance on test (95% Wilson interval). The training set is too small to show "
+            "whether the model computes the task; more examples (the published protocol: "
+            "`depthlab reproduce`) tell:"] + [
+        f"- {r.task} {r.task_params} {r.model} depth {r.depth} seed {r.seed}: train_acc "
+        f"{r.train_acc:.3f}, test_acc {r.test_acc:.3f} (chance {r.chance:.3f}, "
+        f"{int(r.n_test)} test examples)" for r in memorised.itertuples()]
 
 
 def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | None = None,
@@ -336,7 +362,8 @@ def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | Non
     mean and std over seeds, per task and model) to ``out``; return the paths by name
     (``db``, ``report_md``, ``report_csv``, ``curves``, ``heatmap``). ``report.md`` ends with
     how the runs stopped, naming every run the budget cut short (stop reason "cap"), whose
-    accuracy is a lower bound rather than what the model can fit; ``echo`` gets that too."""
+    accuracy is a lower bound rather than what the model can fit, and every run that
+    memorised its training split (:func:`_memorised_lines`); ``echo`` gets that too."""
     from depthlab.experiments.plots import plot_curves, plot_heatmap
     from depthlab.experiments.results import render
 
