@@ -39,14 +39,15 @@ import sys
 import time
 import types
 
-FAMILY_FLAGS = {  # the published run scripts' flags (run-<family>-2-8.py)
-    "gin": {},
-    "gcn": {},
-    "gat": {"no_activation": True},
-    "ggnn": {"no_layer_norm": True, "no_activation": True, "no_residual": True},
-}
-BATCH = {2: (64, 1), 3: (64, 1), 4: (1024, 1), 5: (1024, 1), 6: (1024, 1), 7: (1024, 2), 8: (512, 4)}
+from depthlab.models.presets import preset_options, protocol_defaults
+
 GNN_TYPE = {"gin": "GIN", "gcn": "GCN", "gat": "GAT", "ggnn": "GGNN"}
+
+
+def published_batch(family: str, radius: int) -> tuple[int, int]:
+    """(batch_size, accum_steps) of the published run script, as models.presets has them."""
+    settings = protocol_defaults("alon-yahav", family, radius)
+    return settings["batch_size"], settings["accum_steps"]
 
 
 class BlockDone(Exception):
@@ -62,9 +63,11 @@ def reference_block(path: str, family: str, radius: int, passes: int, loader_wor
     import common
     from experiment import Experiment
 
-    batch, accum = BATCH[radius]
-    flags = {"no_layer_norm": False, "no_activation": False, "no_residual": False,
-             **FAMILY_FLAGS[family]}
+    batch, accum = published_batch(family, radius)
+    options = preset_options("alon-yahav", family)
+    flags = {"no_layer_norm": options["norm"] == "none",
+             "no_activation": options["activation"] == "identity",
+             "no_residual": not options["residual"]}
     args = types.SimpleNamespace(
         task=common.Task.NEIGHBORS_MATCH, type=common.GNN_TYPE[GNN_TYPE[family]], dim=32,
         depth=radius, num_layers=radius + 1, train_fraction=0.8, max_epochs=passes,
@@ -151,7 +154,7 @@ def main() -> None:
                     if side not in best or result["seconds"] < best[side]["seconds"]:
                         best[side] = result
             rate = {s: args.passes * r["n_train"] / r["seconds"] for s, r in best.items()}
-            batch, accum = BATCH[radius]
+            batch, accum = published_batch(family, radius)
             print(f"| {family} | {radius} | {batch}x{accum} | {best['depthlab']['n_train']} | "
                   f"{rate['reference']:,.0f} | {rate['depthlab']:,.0f} | "
                   f"{rate['depthlab'] / rate['reference']:.2f} |", flush=True)
