@@ -7,7 +7,9 @@
 
 ``conv`` is a family's layer (``forward(graph, h) -> (N, width)``), run on the layer's
 message graph; ``norm`` runs on the example graph (PairNorm needs its member graphs); the
-residual term is added when ``residual`` is set. All states are (N, width).
+residual term is added when ``residual`` is set. All states are (N, width); on a block of
+models.target_blocks the input is (N_src, width), the output (N_dst, width), and the
+residual adds the destination nodes' rows, the first N_dst of the input.
 """
 from __future__ import annotations
 
@@ -43,10 +45,17 @@ class Block(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.residual = residual
 
+    @property
+    def supports_blocks(self) -> bool:
+        """Whether this layer runs on blocks of models.target_blocks with the result it has
+        on the whole graph: its conv declares ``supports_blocks`` and its norm is per node."""
+        return getattr(self.conv, "supports_blocks", False) and self.norm.per_node
+
     def forward(self, graph, message_graph, h: torch.Tensor) -> torch.Tensor:
-        """``graph``: the batched example graph; ``message_graph``: the graph ``conv``
-        aggregates over (same nodes); ``h`` (N, width) -> (N, width)."""
+        """``graph``: the batched example graph; ``message_graph``: the graph (or block)
+        ``conv`` aggregates over; ``h`` (N_src, width) -> (N_dst, width)."""
         out = self.conv(message_graph, h)
+        h = h[:out.shape[0]]
         if self.norm_last:
             out = self.dropout(self.activation(out))
             return self.norm(graph, h + out if self.residual else out)

@@ -22,6 +22,12 @@ the edges to the targets), so one layer reads any node of the target's graph.
 
 Depth 0 is allowed (no message passing: the head reads h^(0)); it raises ``ValueError``
 with ``fully_adjacent_last``, which needs a last layer.
+
+Node-level batches compute only the targets' receptive fields (models.target_blocks) when
+every layer gives there the result it has on the whole graph (``Block.supports_blocks``:
+gcn, gat, ggnn, sage, and gin without BatchNorm; with a per-node norm). The outputs are
+those of :meth:`DepthModel.forward_all_nodes` up to float summation order (with dropout,
+the same in distribution: the masks are drawn for the computed rows only).
 """
 from __future__ import annotations
 
@@ -35,6 +41,7 @@ from depthlab.models.block import Block
 from depthlab.models.encoders import make_encoder
 from depthlab.models.norms import make_norm
 from depthlab.models.readout import combine_layers, jk_width, read_out
+from depthlab.models.target_blocks import target_blocks
 from depthlab.models.task_info import TaskInfo
 from depthlab.tasks.dgl_view import ExampleBatch
 from depthlab.tasks.quiet_dgl import dgl
@@ -107,16 +114,45 @@ class DepthModel(nn.Module):
         z = combine_layers(states, self.options["jk"])
         return self.output(read_out(graph, z, readout, level, self.options["pool"]))
 
+    def reads_targets_only(self) -> bool:
+        """Whether node-level batches compute only the targets' receptive fields (module
+        docstring)."""
+        return self.depth > 0 and all(block.supports_blocks for block in self.blocks)
+
     def forward(self, batch: ExampleBatch) -> torch.Tensor:
         """(B, num_outputs) for the examples of ``batch``; the batch's graph is unchanged."""
+        if batch.level == "node" and self.reads_targets_only():
+            return self._forward_targets(batch)
+        return self.forward_all_nodes(batch)
+
+    def forward_all_nodes(self, batch: ExampleBatch) -> torch.Tensor:
+        """:meth:`forward` computing every node's state at every layer."""
         graph = batch.graph
         with graph.local_scope():
             if batch.level == "node":
-                mask = torch.zeros(graph.num_nodes(), dtype=torch.bool, device=graph.device)
-                mask[batch.readout] = True
-                graph.ndata["target"] = mask
+                graph.ndata["target"] = self._target_mask(graph, batch.readout)
             states = self.propagate(graph, self.encode(graph))
             return self.head(graph, states, batch.readout, batch.level)
+
+    def _forward_targets(self, batch: ExampleBatch) -> torch.Tensor:
+        """:meth:`forward` on the blocks of models.target_blocks for a node-level batch."""
+        graph = batch.graph
+        targets, position = torch.unique(batch.readout, return_inverse=True)
+        with graph.local_scope():
+            graph.ndata["target"] = self._target_mask(graph, targets)
+            blocks = target_blocks(self.message_graphs(graph), targets)
+            states = [self.encoder(graph.ndata["x"][blocks[0].srcdata[dgl.NID]])]
+            for block, message_block in zip(self.blocks, blocks):
+                states.append(block(graph, message_block, states[-1]))
+        z = combine_layers([state[:len(targets)] for state in states], self.options["jk"])
+        return self.output(z[position])
+
+    @staticmethod
+    def _target_mask(graph: "dgl.DGLGraph", targets: torch.Tensor) -> torch.Tensor:
+        """bool (N,): True at ``targets``."""
+        mask = torch.zeros(graph.num_nodes(), dtype=torch.bool, device=graph.device)
+        mask[targets] = True
+        return mask
 
     def extra_repr(self) -> str:
         return f"family={self.family!r}, depth={self.depth}, width={self.width}"

@@ -21,6 +21,8 @@ from dgl.nn.pytorch import GATConv
 class GATLayer(nn.Module):
     """One multi-head attention convolution; raises ``ValueError`` unless heads | width."""
 
+    supports_blocks = True
+
     def __init__(self, width: int, heads: int) -> None:
         super().__init__()
         if heads < 1 or width % heads:
@@ -29,6 +31,7 @@ class GATLayer(nn.Module):
         self.conv = GATConv(width, width // heads, heads, allow_zero_in_degree=True)
 
     def forward(self, graph: "dgl.DGLGraph", h: torch.Tensor) -> torch.Tensor:
-        """``h`` (N, width) -> (N, width): the heads' outputs concatenated."""
+        """``h`` (N_src, width) -> (N_dst, width) (N_src = N_dst = N on a graph; a block of
+        models.target_blocks): the heads' outputs concatenated."""
         with graph.local_scope():
             return self.conv(graph, h).flatten(1)

@@ -11,13 +11,15 @@ depthlab's directed trees (edges child -> parent) with self-loops, d_in(v) is th
 children + 1 and d_out(u) is 2 (1 at the root): under "out-in" a parent weighs each child
 and itself by 1/sqrt(2 * 3); under "in-in" a leaf child by 1/sqrt(3), an inner child and
 itself by 1/3. Without self-loops a leaf (in-degree 0) receives nothing and outputs b alone
-after the first layer (``allow_zero_in_degree``).
+after the first layer (``allow_zero_in_degree``). ``graph`` may be a block of
+models.target_blocks: the degrees are then the whole message graph's, read from it.
 """
 from __future__ import annotations
 
 import torch
 from torch import nn
 
+from depthlab.models.target_blocks import node_degrees
 from depthlab.tasks.quiet_dgl import dgl
 from dgl.nn.pytorch import GraphConv
 
@@ -27,20 +29,21 @@ DEGREE_NORMS = ("out-in", "in-in")
 class GCNLayer(nn.Module):
     """One GCN convolution of ``width`` features; ``ValueError`` for an unknown norm."""
 
+    supports_blocks = True
+
     def __init__(self, width: int, degree_norm: str = "out-in") -> None:
         super().__init__()
         if degree_norm not in DEGREE_NORMS:
             raise ValueError(f"degree_norm={degree_norm!r} is invalid: expected one of "
                              f"{', '.join(DEGREE_NORMS)}")
         self.in_in = degree_norm == "in-in"
-        self.conv = GraphConv(width, width, norm="none" if self.in_in else "both",
-                              allow_zero_in_degree=True)
+        self.conv = GraphConv(width, width, norm="none", allow_zero_in_degree=True)
 
     def forward(self, graph: "dgl.DGLGraph", h: torch.Tensor) -> torch.Tensor:
-        """``h`` (N, width) -> (N, width)."""
+        """``h`` (N_src, width) -> (N_dst, width) (N_src = N_dst = N on a graph)."""
         with graph.local_scope():
-            if not self.in_in:
-                return self.conv(graph, h)
-            scale = graph.in_degrees().clamp(min=1).to(h.dtype).rsqrt()
+            src_in, src_out, dst_in = node_degrees(graph)
+            left = (src_in if self.in_in else src_out).clamp(min=1).to(h.dtype).rsqrt()
+            right = dst_in.clamp(min=1).to(h.dtype).rsqrt()
             src, dst = graph.edges()
-            return self.conv(graph, h, edge_weight=scale[src] * scale[dst])
+            return self.conv(graph, h, edge_weight=left[src] * right[dst])

@@ -7,7 +7,8 @@
 
 (N, width) -> (N, width); epsilon is fixed at 0. Sum aggregation over in-neighbours of the
 message graph; a node with no in-neighbours applies the MLP to its own state. BatchNorm
-normalises over all nodes of the batch (running statistics in eval mode).
+normalises over all nodes of the batch (running statistics in eval mode), so a layer
+with it needs every node's state and does not run on blocks of models.target_blocks.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class GINLayer(nn.Module):
 
     def __init__(self, width: int, batchnorm: bool = False) -> None:
         super().__init__()
+        self.supports_blocks = not batchnorm
         if batchnorm:
             mlp = nn.Sequential(nn.Linear(width, width), nn.BatchNorm1d(width), nn.ReLU(),
                                 nn.Linear(width, width), nn.BatchNorm1d(width), nn.ReLU())
@@ -31,6 +33,7 @@ class GINLayer(nn.Module):
         self.conv = GINConv(mlp, aggregator_type="sum", init_eps=0.0, learn_eps=False)
 
     def forward(self, graph: "dgl.DGLGraph", h: torch.Tensor) -> torch.Tensor:
-        """``h`` (N, width) -> (N, width)."""
+        """``h`` (N_src, width) -> (N_dst, width) (N_src = N_dst = N on a graph; a block of
+        models.target_blocks without BatchNorm)."""
         with graph.local_scope():
             return self.conv(graph, h)

@@ -1,7 +1,9 @@
 """Node-state normalisations; each maps (graph, h (N, d)) -> (N, d).
 
 ``graph`` is the batched DGL graph; only its ``batch_num_nodes()`` is read (PairNorm works
-per member graph). ``make_norm(kind, width)`` builds one by name.
+per member graph). ``make_norm(kind, width)`` builds one by name. A norm's ``per_node``
+says whether each output row depends on its input row alone (layer, node, none), as
+computing only the rows a readout reads (models.target_blocks) requires.
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ class PairNorm(nn.Module):
     (the denominator is clamped at sqrt(1e-6) for graphs whose rows are all equal).
     No parameters.
     """
+
+    per_node = False
 
     def __init__(self, scale: float = 1.0) -> None:
         super().__init__()
@@ -48,17 +52,20 @@ class NodeNorm(nn.Module):
     not centred (sigma clamped at sqrt(1e-6)). No parameters.
     """
 
+    per_node = True
+
     def forward(self, graph, h: torch.Tensor) -> torch.Tensor:
         var = h.var(dim=1, unbiased=False, keepdim=True)
         return h / var.clamp(min=EPS).sqrt()
 
 
 class _Ungraphed(nn.Module):
-    """A torch normalisation over the feature axis, with the (graph, h) signature."""
+    """A torch normalisation with the (graph, h) signature; ``per_node`` as given."""
 
-    def __init__(self, inner: nn.Module) -> None:
+    def __init__(self, inner: nn.Module, per_node: bool) -> None:
         super().__init__()
         self.inner = inner
+        self.per_node = per_node
 
     def forward(self, graph, h: torch.Tensor) -> torch.Tensor:
         return self.inner(h)
@@ -72,11 +79,11 @@ def make_norm(kind: str, width: int, pairnorm_scale: float = 1.0) -> nn.Module:
     "none": identity. Raises ``ValueError`` for another ``kind``.
     """
     if kind == "none":
-        return _Ungraphed(nn.Identity())
+        return _Ungraphed(nn.Identity(), per_node=True)
     if kind == "batch":
-        return _Ungraphed(nn.BatchNorm1d(width))
+        return _Ungraphed(nn.BatchNorm1d(width), per_node=False)
     if kind == "layer":
-        return _Ungraphed(nn.LayerNorm(width))
+        return _Ungraphed(nn.LayerNorm(width), per_node=True)
     if kind == "pair":
         return PairNorm(pairnorm_scale)
     if kind == "node":

@@ -17,11 +17,14 @@ from dgl.nn.pytorch import SAGEConv
 class SAGELayer(nn.Module):
     """One mean-aggregator SAGE convolution of ``width`` features."""
 
+    supports_blocks = True
+
     def __init__(self, width: int) -> None:
         super().__init__()
         self.conv = SAGEConv(width, width, aggregator_type="mean")
 
     def forward(self, graph: "dgl.DGLGraph", h: torch.Tensor) -> torch.Tensor:
-        """``h`` (N, width) -> (N, width)."""
+        """``h`` (N_src, width) -> (N_dst, width) (N_src = N_dst = N on a graph; a block of
+        models.target_blocks)."""
         with graph.local_scope():
             return self.conv(graph, h)
