@@ -3,7 +3,9 @@
 A run's time is a start-up cost plus, per layer, a cost per training step and per node
 state computed: training passes (forward and backward) and evaluation passes (forward only)
 over the nodes of every graph a batch touches (a batch of node-level examples on one large
-graph computes the whole graph). A family's node cost is scaled by its cost relative to
+graph computes the whole graph), or, for a model that computes only its targets' receptive
+fields (models.target_blocks), the share of those nodes within reach of the batch's targets,
+per layer (:func:`computed_share`). A family's node cost is scaled by its cost relative to
 GIN (benchmarks/bench_training.py), by width / 32, and for global attention by the
 nodes per graph. The number of passes is where runs typically stop, not the budget:
 
@@ -24,6 +26,7 @@ times was within 0.75-1.35x of the fitted sum (BENCHMARKS.md, "Sweeps").
 """
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -56,12 +59,14 @@ def run_seconds(dataset, model_config: dict[str, Any], train_config: dict[str, A
     batch, eval_batch = train_config["batch_size"], train_config["eval_batch_size"]
     passes = expected_passes(train_config, dataset.required_radius, evaluated[0] > 0,
                              reaches(model_config, dataset.required_radius))
-    train_nodes = passes * _pass_nodes(dataset, train, batch)
-    eval_nodes = sum(_pass_nodes(dataset, n, eval_batch) for n in evaluated if n)
+    eval_share = computed_share(dataset, model_config, eval_batch)
+    train_nodes = passes * _pass_nodes(dataset, train, batch) * computed_share(
+        dataset, model_config, batch)
+    eval_nodes = sum(_pass_nodes(dataset, n, eval_batch) for n in evaluated if n) * eval_share
     if train_config["protocol"] == "alon-yahav":
         eval_nodes *= passes / train_config["eval_every"]
     else:
-        eval_nodes = passes * (eval_nodes + _pass_nodes(dataset, train, eval_batch))
+        eval_nodes = passes * (eval_nodes + _pass_nodes(dataset, train, eval_batch) * eval_share)
     per_layer = (passes * math.ceil(train / batch) * STEP_LAYER_SECONDS
                  + node_cost(dataset, model_config) * (train_nodes * TRAIN_NODE_LAYER_SECONDS
                                                        + eval_nodes * EVAL_NODE_LAYER_SECONDS))
@@ -107,6 +112,52 @@ def node_cost(dataset, model_config: dict[str, Any]) -> float:
     if facts_of(family).hops_per_layer is None:
         cost *= max(1.0, ATTENTION_NODE_FACTOR * dataset.num_nodes / max(1, dataset.num_graphs))
     return cost
+
+
+def computed_share(dataset, model_config: dict[str, Any], batch_size: int) -> float:
+    """The mean share, over the model's layers, of a batch's node states a layer computes:
+    1.0, or for a model that computes only its targets' receptive fields
+    (``models.reads_targets_only``) on node-level data, the share within reach of the
+    targets, measured on the batch of the first ``batch_size`` training examples (along the
+    example graph's edges; layer l of L updates the nodes within L - l hops). Cached per
+    dataset, model and batch size."""
+    depth = model_config["depth"]
+    if dataset.level != "node" or depth == 0 or not len(dataset.split_indices("train")):
+        return 1.0
+    key = (dataset.name, repr(dataset.params), dataset.seed, dataset.num_nodes,
+           json.dumps(model_config, sort_keys=True, default=str), batch_size)
+    if key not in _SHARES:
+        _SHARES[key] = _receptive_share(dataset, model_config, batch_size)
+    return _SHARES[key]
+
+
+_SHARES: dict[tuple, float] = {}
+
+
+def _receptive_share(dataset, model_config: dict[str, Any], batch_size: int) -> float:
+    import torch
+
+    from depthlab import models
+    from depthlab.tasks.dgl_view import example_batch
+
+    options = {k: v for k, v in model_config.items()
+               if k not in ("name", "depth", "width", "param_budget")}
+    if not models.reads_targets_only(model_config["name"], models.TaskInfo.from_dataset(dataset),
+                                     **options):
+        return 1.0
+    batch = example_batch(dataset, dataset.split_indices("train")[:batch_size])
+    src, dst = batch.graph.edges()
+    reached = torch.zeros(batch.graph.num_nodes(), dtype=torch.bool)
+    reached[batch.readout] = True
+    balls = [int(reached.sum())]  # nodes within 0, 1, ... hops of the targets
+    while len(balls) < model_config["depth"]:
+        reached[src[reached[dst]]] = True
+        if int(reached.sum()) == balls[-1]:
+            break
+        balls.append(int(reached.sum()))
+    depth = model_config["depth"]
+    updated = sum(balls) + (depth - len(balls)) * balls[-1]
+    return updated / (depth * batch.graph.num_nodes())
 
 
 def _pass_nodes(dataset, examples: int, batch_size: int) -> float:

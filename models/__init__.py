@@ -21,6 +21,7 @@ _EXPORTS = {
     "RunRecord": "depthlab.models.record", "TrainedRun": "depthlab.models.record",
     "list_models": "depthlab.models.registry", "make_model": "depthlab.models.registry",
     "model_size": "depthlab.models.registry",
+    "reads_targets_only": "depthlab.models.registry",
     "resolve_model_options": "depthlab.models.registry", "TaskInfo": "depthlab.models.task_info",
     "resolve_model_config": "depthlab.models.trainer",
     "resolve_train_config": "depthlab.models.trainer", "train": "depthlab.models.trainer",

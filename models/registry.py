@@ -242,11 +242,25 @@ def _sized(family: Family, info: TaskInfo, depth: Any, width: Any,
     return depth, width
 
 
+def reads_targets_only(name: str, task_info: TaskInfo, **options: Any) -> bool:
+    """Whether a ``name`` network with ``options`` and depth >= 1 computes only its targets'
+    receptive fields on node-level batches (``DepthModel.reads_targets_only``), asked of a
+    depth-1 network of the least width. Raises ``ValueError`` as ``make_model`` does."""
+    family = get_family(name)
+    resolved = resolve_model_options(name, **options)
+    return _build(family, task_info, 1, _least_width(family, resolved), resolved).reads_targets_only()
+
+
+def _least_width(family: Family, options: dict[str, Any]) -> int:
+    """The least width the family accepts with ``options``."""
+    step = family.width_step(options)
+    return step * -(-family.min_width(options) // step)
+
+
 def _parameter_count(family: Family, info: TaskInfo, options: dict[str, Any]):
     """``count(depth, width)``: the family's exact parameter count (see :func:`model_size`)."""
-    step = family.width_step(options)
-    least = -(-family.min_width(options) // step)
-    widths = [step * k for k in range(least, least + 3)]
+    step, least = family.width_step(options), _least_width(family, options)
+    widths = [least + step * k for k in range(3)]
     counts = np.array([[count_parameters(_build(family, info, d, w, options)) for w in widths]
                        for d in (0, 1)], dtype=np.float64)
     fits = [np.polyfit(widths, row, 2) for row in (counts[0], counts[1] - counts[0])]
