@@ -117,8 +117,9 @@ def node_cost(dataset, model_config: dict[str, Any]) -> float:
 def computed_share(dataset, model_config: dict[str, Any], batch_size: int) -> float:
     """The mean share, over the model's layers, of a batch's node states a layer computes:
     1.0, or for a model that computes only its targets' receptive fields
-    (``models.reads_targets_only``) on node-level data, the share within reach of the
-    targets, measured on the batch of the first ``batch_size`` training examples (along the
+    (``models.reads_targets_only``) on node-level batches of ``models.target_blocks.MIN_NODES``
+    nodes or more, the share within reach of the targets, measured on the batch of the
+    first ``batch_size`` training examples (along the
     example graph's edges; layer l of L updates the nodes within L - l hops). Cached per
     dataset, model and batch size."""
     depth = model_config["depth"]
@@ -138,6 +139,7 @@ def _receptive_share(dataset, model_config: dict[str, Any], batch_size: int) -> 
     import torch
 
     from depthlab import models
+    from depthlab.models.target_blocks import MIN_NODES
     from depthlab.tasks.dgl_view import example_batch
 
     options = {k: v for k, v in model_config.items()
@@ -146,6 +148,8 @@ def _receptive_share(dataset, model_config: dict[str, Any], batch_size: int) -> 
                                      **options):
         return 1.0
     batch = example_batch(dataset, dataset.split_indices("train")[:batch_size])
+    if batch.graph.num_nodes() < MIN_NODES:
+        return 1.0
     src, dst = batch.graph.edges()
     reached = torch.zeros(batch.graph.num_nodes(), dtype=torch.bool)
     reached[batch.readout] = True

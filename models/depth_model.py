@@ -23,8 +23,9 @@ the edges to the targets), so one layer reads any node of the target's graph.
 Depth 0 is allowed (no message passing: the head reads h^(0)); it raises ``ValueError``
 with ``fully_adjacent_last``, which needs a last layer.
 
-Node-level batches compute only the targets' receptive fields (models.target_blocks) when
-every layer gives there the result it has on the whole graph (``Block.supports_blocks``:
+Node-level batches of at least ``target_blocks.MIN_NODES`` nodes compute only the targets'
+receptive fields (models.target_blocks) when every layer gives there the result it has on
+the whole graph (``Block.supports_blocks``:
 gcn, gat, ggnn, sage, and gin without BatchNorm; with a per-node norm). The outputs are
 those of :meth:`DepthModel.forward_all_nodes` up to float summation order (with dropout,
 the same in distribution: the masks are drawn for the computed rows only).
@@ -41,7 +42,7 @@ from depthlab.models.block import Block
 from depthlab.models.encoders import make_encoder
 from depthlab.models.norms import make_norm
 from depthlab.models.readout import combine_layers, jk_width, read_out
-from depthlab.models.target_blocks import target_blocks
+from depthlab.models import target_blocks
 from depthlab.models.task_info import TaskInfo
 from depthlab.tasks.dgl_view import ExampleBatch
 from depthlab.tasks.quiet_dgl import dgl
@@ -121,7 +122,8 @@ class DepthModel(nn.Module):
 
     def forward(self, batch: ExampleBatch) -> torch.Tensor:
         """(B, num_outputs) for the examples of ``batch``; the batch's graph is unchanged."""
-        if batch.level == "node" and self.reads_targets_only():
+        if (batch.level == "node" and batch.graph.num_nodes() >= target_blocks.MIN_NODES
+                and self.reads_targets_only()):
             return self._forward_targets(batch)
         return self.forward_all_nodes(batch)
 
@@ -140,7 +142,7 @@ class DepthModel(nn.Module):
         targets, position = torch.unique(batch.readout, return_inverse=True)
         with graph.local_scope():
             graph.ndata["target"] = self._target_mask(graph, targets)
-            blocks = target_blocks(self.message_graphs(graph), targets)
+            blocks = target_blocks.target_blocks(self.message_graphs(graph), targets)
             states = [self.encoder(graph.ndata["x"][blocks[0].srcdata[dgl.NID]])]
             for block, message_block in zip(self.blocks, blocks):
                 states.append(block(graph, message_block, states[-1]))

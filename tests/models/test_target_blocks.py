@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from depthlab.models import target_blocks as target_blocks_module
 from depthlab.models.registry import make_model
 from depthlab.models.run_scope import run_scope
 from depthlab.models.task_info import TaskInfo
@@ -39,6 +40,12 @@ FULL_ONLY = [
     ("sign", {}),
     ("graphormer", {}),
 ]
+
+
+@pytest.fixture(autouse=True)
+def blocks_on_small_batches(monkeypatch):
+    """The test batches are small; compute on blocks all the same."""
+    monkeypatch.setattr(target_blocks_module, "MIN_NODES", 0)
 
 
 def _outputs_and_grads(model, batch, forward):
@@ -88,6 +95,18 @@ def test_layers_that_need_every_node_compute_every_node(family, options):
     ds = make_task("tree-neighbors-match", seed=0, radius=2)
     model = make_model(family, TaskInfo.from_dataset(ds), 3, 8, **options)
     assert not model.reads_targets_only()
+
+
+def test_batches_below_the_threshold_compute_every_node(monkeypatch):
+    def refuse(*args):
+        raise AssertionError("blocks built for a small batch")
+
+    monkeypatch.setattr(target_blocks_module, "MIN_NODES", 10 ** 9)
+    monkeypatch.setattr(target_blocks_module, "target_blocks", refuse)
+    ds = make_task("tree-neighbors-match", seed=0, radius=3)
+    model = make_model("gcn", TaskInfo.from_dataset(ds), 4, 8)
+    batch = example_batch(ds, np.arange(12))
+    assert torch.equal(model(batch), model.forward_all_nodes(batch))
 
 
 def test_blocks_cover_the_receptive_field_of_a_tree_root():
