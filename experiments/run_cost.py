@@ -5,9 +5,10 @@ state computed: training passes (forward and backward) and evaluation passes (fo
 over the nodes of every graph a batch touches (a batch of node-level examples on one large
 graph computes the whole graph), or, for a model that computes only its targets' receptive
 fields (models.target_blocks), the share of those nodes within reach of the batch's targets,
-per layer (:func:`computed_share`). A family's node cost is scaled by its cost relative to
-GIN (benchmarks/bench_training.py), by width / 32, and for global attention by the
-nodes per graph. The number of passes is where runs typically stop, not the budget:
+per layer (:func:`computed_share`), plus the building of those blocks per training step.
+A family's node cost is scaled by its cost relative to GIN (benchmarks/bench_training.py),
+by width / 32, and for global attention by the nodes per graph. The number of passes is
+where runs typically stop, not the budget:
 
 - plain and reference with a validation split: ``min(epochs, 1.8 x patience)``; measured
   on the shipped quick specs, runs stopped by the validation plateau after 21-88 epochs at
@@ -33,6 +34,9 @@ from typing import Any
 from depthlab.models.facts import facts_of
 
 STEP_LAYER_SECONDS = 9.3e-4
+# Building one layer's receptive-field block for a batch (models.target_blocks): 4.3 ms for
+# the 4 layers of 64 trees at r = 3, one thread.
+BLOCK_LAYER_SECONDS = 1.1e-3
 TRAIN_NODE_LAYER_SECONDS = 1.04e-6
 EVAL_NODE_LAYER_SECONDS = 7.5e-7
 RUN_OVERHEAD_SECONDS = 0.8  # train set-up plus the run's measures after training
@@ -60,14 +64,15 @@ def run_seconds(dataset, model_config: dict[str, Any], train_config: dict[str, A
     passes = expected_passes(train_config, dataset.required_radius, evaluated[0] > 0,
                              reaches(model_config, dataset.required_radius))
     eval_share = computed_share(dataset, model_config, eval_batch)
-    train_nodes = passes * _pass_nodes(dataset, train, batch) * computed_share(
-        dataset, model_config, batch)
+    train_share = computed_share(dataset, model_config, batch)
+    train_nodes = passes * _pass_nodes(dataset, train, batch) * train_share
+    step_seconds = STEP_LAYER_SECONDS + (BLOCK_LAYER_SECONDS if train_share < 1 else 0.0)
     eval_nodes = sum(_pass_nodes(dataset, n, eval_batch) for n in evaluated if n) * eval_share
     if train_config["protocol"] == "alon-yahav":
         eval_nodes *= passes / train_config["eval_every"]
     else:
         eval_nodes = passes * (eval_nodes + _pass_nodes(dataset, train, eval_batch) * eval_share)
-    per_layer = (passes * math.ceil(train / batch) * STEP_LAYER_SECONDS
+    per_layer = (passes * math.ceil(train / batch) * step_seconds
                  + node_cost(dataset, model_config) * (train_nodes * TRAIN_NODE_LAYER_SECONDS
                                                        + eval_nodes * EVAL_NODE_LAYER_SECONDS))
     return RUN_OVERHEAD_SECONDS + model_config["depth"] * per_layer
