@@ -25,9 +25,8 @@ with ``fully_adjacent_last``, which needs a last layer.
 
 Node-level batches of at least ``target_blocks.MIN_NODES`` nodes compute only the targets'
 receptive fields (models.target_blocks) when every layer gives there the result it has on
-the whole graph (``Block.supports_blocks``:
-gcn, gat, ggnn, sage, and gin without BatchNorm; with a per-node norm). The outputs are
-those of :meth:`DepthModel.forward_all_nodes` up to float summation order (with dropout,
+the whole graph (``Block.supports_blocks``: gcn, gat, ggnn, sage, and gin without
+BatchNorm, each with a per-node norm). The outputs are those of :meth:`DepthModel.forward_all_nodes` up to float summation order (with dropout,
 the same in distribution: the masks are drawn for the computed rows only).
 """
 from __future__ import annotations
@@ -37,12 +36,12 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
+from depthlab.models import target_blocks
 from depthlab.models.adjacency import fully_adjacent, with_self_loops
 from depthlab.models.block import Block
 from depthlab.models.encoders import make_encoder
 from depthlab.models.norms import make_norm
 from depthlab.models.readout import combine_layers, jk_width, read_out
-from depthlab.models import target_blocks
 from depthlab.models.task_info import TaskInfo
 from depthlab.tasks.dgl_view import ExampleBatch
 from depthlab.tasks.quiet_dgl import dgl
