@@ -26,8 +26,9 @@ with ``fully_adjacent_last``, which needs a last layer.
 Node-level batches of at least ``target_blocks.MIN_NODES`` nodes compute only the targets'
 receptive fields (models.target_blocks) when every layer gives there the result it has on
 the whole graph (``Block.supports_blocks``: gcn, gat, ggnn, sage, and gin without
-BatchNorm, each with a per-node norm). The outputs are those of :meth:`DepthModel.forward_all_nodes` up to float summation order (with dropout,
-the same in distribution: the masks are drawn for the computed rows only).
+BatchNorm, each with a per-node norm). The outputs are those of
+:meth:`DepthModel.forward_all_nodes` up to float summation order (with dropout, the same in
+distribution: the masks are drawn for the computed rows only).
 """
 from __future__ import annotations
 
