@@ -19,7 +19,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from depthlab.models.target_blocks import node_degrees
+from depthlab.models.target_blocks import edge_degrees
 from depthlab.tasks.quiet_dgl import dgl
 from dgl.nn.pytorch import GraphConv
 
@@ -42,8 +42,8 @@ class GCNLayer(nn.Module):
     def forward(self, graph: "dgl.DGLGraph", h: torch.Tensor) -> torch.Tensor:
         """``h`` (N_src, width) -> (N_dst, width) (N_src = N_dst = N on a graph)."""
         with graph.local_scope():
-            src_in, src_out, dst_in = node_degrees(graph)
-            left = (src_in if self.in_in else src_out).clamp(min=1).to(h.dtype).rsqrt()
-            right = dst_in.clamp(min=1).to(h.dtype).rsqrt()
+            source, destination = edge_degrees(graph, "in" if self.in_in else "out")
+            left = source.clamp(min=1).to(h.dtype).rsqrt()
+            right = destination.clamp(min=1).to(h.dtype).rsqrt()
             src, dst = graph.edges()
             return self.conv(graph, h, edge_weight=left[src] * right[dst])

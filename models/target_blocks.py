@@ -12,7 +12,7 @@ Destination nodes come first among a block's source nodes, in the same order, an
 block's destinations are the next block's sources, so the targets are the first T rows of
 every layer's state. Each block also carries the full message graph's degrees of its nodes
 (``srcdata["in_degree"]``, ``srcdata["out_degree"]``, ``dstdata["in_degree"]``, int64), so
-that degree-normalised layers weigh edges as on the whole graph (:func:`node_degrees`).
+that degree-normalised layers weigh edges as on the whole graph (:func:`edge_degrees`).
 
 On Tree-NeighborsMatch (depth r + 1 on binary trees of depth r) this updates 57 instead of
 155 node states per tree at r = 4 and 247 instead of 889 at r = 6. Building a block costs
@@ -55,13 +55,12 @@ def target_blocks(message_graphs: list["dgl.DGLGraph"],
     return blocks[::-1]
 
 
-def node_degrees(graph) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(in-degree of each source node, out-degree of each source node, in-degree of each
+def edge_degrees(graph, source: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """(the ``source`` degree, "in" or "out", of each source node; the in-degree of each
     destination node), int64, in the whole message graph: read from a block made by
     :func:`target_blocks`, computed for a graph (whose sources and destinations are all
-    its nodes)."""
+    its nodes; the in-degrees once for both when ``source`` is "in")."""
     if graph.is_block:
-        return (graph.srcdata["in_degree"], graph.srcdata["out_degree"],
-                graph.dstdata["in_degree"])
+        return graph.srcdata[f"{source}_degree"], graph.dstdata["in_degree"]
     in_degree = graph.in_degrees()
-    return in_degree, graph.out_degrees(), in_degree
+    return (in_degree if source == "in" else graph.out_degrees()), in_degree
