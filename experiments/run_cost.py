@@ -124,49 +124,48 @@ def computed_share(dataset, model_config: dict[str, Any], batch_size: int) -> fl
     1.0, or for a model that computes only its targets' receptive fields
     (``models.reads_targets_only``) on node-level batches of ``models.target_blocks.MIN_NODES``
     nodes or more, the share within reach of the targets, measured on the batch of the
-    first ``batch_size`` training examples (along the
-    example graph's edges; layer l of L updates the nodes within L - l hops). Cached per
-    dataset, model and batch size."""
+    first ``batch_size`` training examples (layer l of L updates the nodes within L - l hops
+    along the example graph's edges). Cached per family and options, and per dataset, depth
+    and batch size."""
     depth = model_config["depth"]
     if dataset.level != "node" or depth == 0 or not len(dataset.split_indices("train")):
         return 1.0
-    key = (dataset.name, repr(dataset.params), dataset.seed, dataset.num_nodes,
-           json.dumps(model_config, sort_keys=True, default=str), batch_size)
+    options = {k: v for k, v in model_config.items() if k not in ("depth", "width")}
+    model_key = json.dumps(options, sort_keys=True, default=str)
+    if model_key not in _READS_TARGETS:
+        _READS_TARGETS[model_key] = _reads_targets_only(dataset, options)
+    if not _READS_TARGETS[model_key]:
+        return 1.0
+    key = (dataset.name, repr(dataset.params), dataset.seed, dataset.num_nodes, depth, batch_size)
     if key not in _SHARES:
-        _SHARES[key] = _receptive_share(dataset, model_config, batch_size)
+        _SHARES[key] = _receptive_share(dataset, depth, batch_size)
     return _SHARES[key]
 
 
+_READS_TARGETS: dict[str, bool] = {}
 _SHARES: dict[tuple, float] = {}
 
 
-def _receptive_share(dataset, model_config: dict[str, Any], batch_size: int) -> float:
-    import torch
-
+def _reads_targets_only(dataset, options: dict[str, Any]) -> bool:
     from depthlab import models
+
+    rest = {k: v for k, v in options.items() if k != "name"}
+    return models.reads_targets_only(options["name"], models.TaskInfo.from_dataset(dataset), **rest)
+
+
+def _receptive_share(dataset, depth: int, batch_size: int) -> float:
     from depthlab.models.target_blocks import MIN_NODES
+    from depthlab.tasks.bfs import hop_distances
     from depthlab.tasks.dgl_view import example_batch
 
-    options = {k: v for k, v in model_config.items()
-               if k not in ("name", "depth", "width", "param_budget")}
-    if not models.reads_targets_only(model_config["name"], models.TaskInfo.from_dataset(dataset),
-                                     **options):
-        return 1.0
     batch = example_batch(dataset, dataset.split_indices("train")[:batch_size])
-    if batch.graph.num_nodes() < MIN_NODES:
+    nodes = batch.graph.num_nodes()
+    if nodes < MIN_NODES:
         return 1.0
-    src, dst = batch.graph.edges()
-    reached = torch.zeros(batch.graph.num_nodes(), dtype=torch.bool)
-    reached[batch.readout] = True
-    balls = [int(reached.sum())]  # nodes within 0, 1, ... hops of the targets
-    while len(balls) < model_config["depth"]:
-        reached[src[reached[dst]]] = True
-        if int(reached.sum()) == balls[-1]:
-            break
-        balls.append(int(reached.sum()))
-    depth = model_config["depth"]
-    updated = sum(balls) + (depth - len(balls)) * balls[-1]
-    return updated / (depth * batch.graph.num_nodes())
+    src, dst = (ids.numpy() for ids in batch.graph.edges())
+    # hops from the nearest target against the edges: a node at d hops is updated by depth - d layers
+    hops = hop_distances(dst, src, nodes, batch.readout.numpy(), max_hops=depth - 1)
+    return float((depth - hops[hops >= 0]).sum()) / (depth * nodes)
 
 
 def _pass_nodes(dataset, examples: int, batch_size: int) -> float:
