@@ -48,8 +48,9 @@ class Block(nn.Module):
     @property
     def supports_blocks(self) -> bool:
         """Whether this layer runs on blocks of models.target_blocks with the result it has
-        on the whole graph: its conv declares ``supports_blocks`` and its norm is per node."""
-        return getattr(self.conv, "supports_blocks", False) and self.norm.per_node
+        on the whole graph: its conv's ``supports_blocks`` (every family's layer declares
+        it) and its norm is per node."""
+        return self.conv.supports_blocks and self.norm.per_node
 
     def forward(self, graph, message_graph, h: torch.Tensor) -> torch.Tensor:
         """``graph``: the batched example graph; ``message_graph``: the graph (or block)

@@ -37,6 +37,8 @@ from dgl.nn.pytorch import DegreeEncoder, GraphormerLayer, SpatialEncoder
 class GraphormerConv(nn.Module):
     """One attention layer with its own spatial bias; ``forward(layout, h)``."""
 
+    supports_blocks = False  # it attends over every node of a graph
+
     def __init__(self, width: int, heads: int, max_distance: int) -> None:
         super().__init__()
         if heads < 1 or width % heads:

@@ -27,6 +27,8 @@ def split_width(width: int, parts: int) -> list[int]:
 class MixHopLayer(nn.Module):
     """One MixHop layer of ``width`` features over powers 0..``max_power`` of A_hat."""
 
+    supports_blocks = False  # it reads max_power hops per layer, not one
+
     def __init__(self, width: int, max_power: int = 2) -> None:
         super().__init__()
         self.max_power = max_power

@@ -23,6 +23,8 @@ from depthlab.tasks.quiet_dgl import dgl
 class HopProjection(nn.Module):
     """Theta_k: a linear map of one hop's features; ignores the graph argument."""
 
+    supports_blocks = False  # SIGN's hops are precomputed on the whole graph
+
     def __init__(self, width: int) -> None:
         super().__init__()
         self.linear = nn.Linear(width, width)
