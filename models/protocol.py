@@ -11,12 +11,32 @@ from dataclasses import dataclass
 CONTINUE, HALVE, STOP = "continue", "halve", "stop"
 
 
-class Plateau:
+class Counters:
+    """``state_dict()`` / ``load_state_dict(state)`` over the counters named in ``COUNTERS``
+    (what a resumed run needs; models.checkpoint). Loading raises ``ValueError`` naming a
+    missing or non-numeric counter."""
+
+    COUNTERS: tuple[str, ...] = ()
+
+    def state_dict(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in self.COUNTERS}
+
+    def load_state_dict(self, state: dict[str, float]) -> None:
+        for name in self.COUNTERS:
+            value = state.get(name) if isinstance(state, dict) else None
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"schedule state lacks a number for {name!r}")
+            setattr(self, name, value)
+
+
+class Plateau(Counters):
     """Tracks the best score so far and the number of epochs since it last improved.
 
     ``update(score)`` returns True when ``score`` strictly beats the best so far (then
     ``stale`` resets to 0), False otherwise (``stale`` grows by 1).
     """
+
+    COUNTERS = ("best", "stale")
 
     def __init__(self) -> None:
         self.best = -math.inf
@@ -47,6 +67,12 @@ class ReferenceSchedule:
         self.target = target
         self.plateau = Plateau()
 
+    def state_dict(self) -> dict[str, float]:
+        return self.plateau.state_dict()
+
+    def load_state_dict(self, state: dict[str, float]) -> None:
+        self.plateau.load_state_dict(state)
+
     def update(self, score: float) -> str:
         """The action after an epoch whose training score is ``score``."""
         self.plateau.update(score)
@@ -74,7 +100,7 @@ class BlockDecision:
     stop: str | None
 
 
-class AlonYahavSchedule:
+class AlonYahavSchedule(Counters):
     """The published Tree-NeighborsMatch rule (Alon & Yahav 2021, tech-srl/bottleneck), per
     evaluation block, on the block's training score (accuracy accumulated over its passes).
 
@@ -91,6 +117,8 @@ class AlonYahavSchedule:
     The cap on passes is the trainer's (it counts blocks). ``target`` None (regression)
     never fits. Raises ``ValueError`` for a patience below 1 or a negative threshold.
     """
+
+    COUNTERS = ("lr_best", "lr_bad", "best", "stale")
 
     def __init__(self, patience: int = 20, lr_patience: int = 10, threshold: float = 1e-4,
                  target: float | None = 1.0) -> None:

@@ -47,13 +47,15 @@ metrics. ``best_epoch`` names the selected epoch (passes at the end of the selec
 those of the selected model measured in eval mode on whole splits.
 Same dataset, configs and seed give the same record (CPU; up to float tolerance):
 torch draws come from a generator seeded with ``seed`` inside models.run_scope, and the
-shuffling from ``numpy.random.default_rng(seed)``.
+shuffling from ``numpy.random.default_rng(seed)``. With a checkpoint file
+(models.checkpoint) a run killed between epochs (blocks) resumes where it was saved and
+gives that same record.
 """
 from __future__ import annotations
 
 import copy
 import time
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -61,6 +63,7 @@ import torch
 from torch.nn import functional as F
 
 from depthlab.models.budget import count_parameters
+from depthlab.models.checkpoint import EVERY_SECONDS, LoopState, TrainingCheckpoint
 from depthlab.models.device import DEVICES, resolve_device
 from depthlab.models.evaluate import evaluate
 from depthlab.models.presets import ALON_YAHAV, protocol_defaults
@@ -136,23 +139,20 @@ def _score(metric: float, regression: bool) -> float:
     return -metric if regression else metric
 
 
-@dataclass
-class _Fit:
-    """How a training loop ended: its curve, the selected epoch and weights, why it stopped."""
-
-    curve: list[dict[str, Any]]
-    best_epoch: int
-    best_state: dict[str, torch.Tensor]
-    stop_reason: str
-
-
 def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict[str, Any],
-          seed: int, on_point: Callable[[dict[str, Any]], None] | None = None) -> TrainedRun:
+          seed: int, on_point: Callable[[dict[str, Any]], None] | None = None,
+          checkpoint: str | Path | None = None,
+          checkpoint_every: float = EVERY_SECONDS) -> TrainedRun:
     """Train a model on ``dataset``'s train split; see the module docstring. ``on_point``,
     if given, receives each curve point as soon as it is measured (e.g. to log long runs).
+    ``checkpoint``, if given, is a file (models.checkpoint) the run saves its state to after
+    an epoch (block) once ``checkpoint_every`` seconds have passed since the last save, and
+    resumes from when it exists: a run killed and started again gives the record it would
+    have given uninterrupted (CPU), with ``wall_seconds`` summed over its attempts. The file
+    is left in place; the caller removes it once the record is safe.
 
-    Raises ``ValueError`` for bad configs, an unavailable device, or a dataset without
-    training examples.
+    Raises ``ValueError`` for bad configs, an unavailable device, a dataset without
+    training examples, or a checkpoint that is not this run's.
     """
     started = time.perf_counter()
     mc = resolve_model_config(model_config)
@@ -163,29 +163,60 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
     if len(splits["train"]) == 0:
         raise ValueError(f"dataset {dataset.name!r} has no training examples")
     regression = dataset.is_regression
+    saver = (TrainingCheckpoint(checkpoint, _identity(dataset, mc, tc, seed), checkpoint_every)
+             if checkpoint is not None else None)
     with run_scope(int(seed), tc["threads"]):
         options = {k: v for k, v in mc.items() if k not in MODEL_KEYS}
         model = make_model(mc["name"], TaskInfo.from_dataset(dataset), mc["depth"], mc["width"],
                            **options).to(device)
         optimizer = torch.optim.Adam(model.parameters(), lr=tc["lr"],
                                      weight_decay=tc["weight_decay"])
-        shuffler = np.random.default_rng(int(seed))
+        loop = LoopState(np.random.default_rng(int(seed)), _schedules(tc, regression),
+                         copy.deepcopy(model.state_dict()))
+        if saver is not None:
+            saver.resume(model, optimizer, loop)
+
+        def after_epoch() -> None:
+            if saver is not None:
+                saver.save_if_due(model, optimizer, loop)
+
         fit = _fit_blocks if tc["protocol"] == ALON_YAHAV else _fit_epochs
-        outcome = fit(model, optimizer, dataset, splits, tc, shuffler, on_point or _ignore)
-        model.load_state_dict(outcome.best_state)
+        stop_reason = fit(model, optimizer, dataset, splits, tc, loop, on_point or _ignore,
+                          after_epoch)
+        model.load_state_dict(loop.best_state)
         model.eval()
         results = {s: evaluate(model, dataset, idx, tc["eval_batch_size"]) for s, idx in splits.items()}
-    last = outcome.curve[-1]["epoch"] if outcome.curve else 0
+    last = loop.curve[-1]["epoch"] if loop.curve else 0
     record = RunRecord(
         **{f"{s}_acc": (None if regression else results[s]) for s in splits},
         **{f"{s}_mse": (results[s] if regression else None) for s in splits},
         n_train=len(splits["train"]), n_val=len(splits["val"]), n_test=len(splits["test"]),
-        best_epoch=outcome.best_epoch, epochs=last, stop_reason=outcome.stop_reason,
-        curve=outcome.curve, wall_seconds=time.perf_counter() - started,
+        best_epoch=loop.best_epoch, epochs=last, stop_reason=stop_reason,
+        curve=loop.curve, wall_seconds=loop.elapsed + time.perf_counter() - started,
         num_params=count_parameters(model), width=model.width, seed=int(seed), model_config=mc,
         train_config=tc, versions=versions(), device=device.type,
     )
     return TrainedRun(record, model)
+
+
+def _identity(dataset: TaskDataset, mc: dict[str, Any], tc: dict[str, Any],
+              seed: int) -> dict[str, Any]:
+    """What a checkpoint must match to be resumed: everything that shapes the run, not
+    where or with how many threads it computes."""
+    return {"model": mc, "train": {k: v for k, v in tc.items() if k not in ("device", "threads")},
+            "seed": int(seed),
+            "dataset": {"name": dataset.name, "params": dataset.params, "seed": dataset.seed,
+                        "radius": dataset.required_radius, "nodes": dataset.num_nodes,
+                        "examples": len(dataset.y)}}
+
+
+def _schedules(tc: dict[str, Any], regression: bool) -> dict[str, Any]:
+    """The stopping and selection rules of the protocol, fresh."""
+    target = None if regression else 1.0
+    if tc["protocol"] == ALON_YAHAV:
+        return {"blocks": AlonYahavSchedule(tc["patience"], tc["lr_patience"], tc["threshold"],
+                                            target)}
+    return {"reference": ReferenceSchedule(tc["patience"], target), "selection": Plateau()}
 
 
 def _ignore(point: dict[str, Any]) -> None:
@@ -193,71 +224,75 @@ def _ignore(point: dict[str, Any]) -> None:
 
 
 def _fit_epochs(model, optimizer, dataset: TaskDataset, splits: dict[str, np.ndarray],
-                tc: dict[str, Any], shuffler: np.random.Generator,
-                on_point: Callable[[dict[str, Any]], None]) -> _Fit:
+                tc: dict[str, Any], loop: LoopState,
+                on_point: Callable[[dict[str, Any]], None],
+                after_epoch: Callable[[], None]) -> str:
     """The plain and reference protocols: one pass per epoch, then metrics measured in eval
-    mode on the whole train, val and test splits (module docstring)."""
+    mode on the whole train, val and test splits (module docstring). Returns the stop
+    reason."""
     regression = dataset.is_regression
     metric = "mse" if regression else "acc"
     has_val = len(splits["val"]) > 0
-    schedule = ReferenceSchedule(tc["patience"], None if regression else 1.0)
-    selection = Plateau()
-    best_epoch, best_state, curve = 0, copy.deepcopy(model.state_dict()), []
-    for epoch in range(1, tc["epochs"] + 1):
+    schedule, selection = loop.schedules["reference"], loop.schedules["selection"]
+    for epoch in range(loop.done + 1, tc["epochs"] + 1):
         lr = optimizer.param_groups[0]["lr"]
-        loss, _ = _train_pass(model, optimizer, dataset, shuffler.permutation(splits["train"]),
+        loss, _ = _train_pass(model, optimizer, dataset, loop.shuffler.permutation(splits["train"]),
                               tc["batch_size"], tc["accum_steps"], regression)
         row = {"epoch": epoch, "loss": loss, "lr": lr}
         row.update(_split_metrics(model, dataset, splits, tc["eval_batch_size"], metric,
                                   ("train", "val", "test")))
-        curve.append(row)
+        loop.curve.append(row)
         on_point(row)
         train_score = _score(row[f"train_{metric}"], regression)
         chosen = _score(row[f"val_{metric}"], regression) if has_val else train_score
         if selection.update(chosen):
-            best_epoch, best_state = epoch, copy.deepcopy(model.state_dict())
+            loop.best_epoch, loop.best_state = epoch, copy.deepcopy(model.state_dict())
         if has_val and selection.stale >= tc["patience"]:
-            return _Fit(curve, best_epoch, best_state, "val_plateau")
+            return "val_plateau"
         if tc["protocol"] == "reference":
             action = schedule.update(train_score)
             if action == STOP:
                 fitted = schedule.target is not None and train_score >= schedule.target
-                return _Fit(curve, best_epoch, best_state, "fitted" if fitted else "plateau")
+                return "fitted" if fitted else "plateau"
             if action == HALVE:
                 _scale_lr(optimizer, 0.5)
-    return _Fit(curve, best_epoch, best_state, "cap")
+        loop.done = epoch
+        after_epoch()
+    return "cap"
 
 
 def _fit_blocks(model, optimizer, dataset: TaskDataset, splits: dict[str, np.ndarray],
-                tc: dict[str, Any], shuffler: np.random.Generator,
-                on_point: Callable[[dict[str, Any]], None]) -> _Fit:
+                tc: dict[str, Any], loop: LoopState,
+                on_point: Callable[[dict[str, Any]], None],
+                after_epoch: Callable[[], None]) -> str:
     """The alon-yahav protocol: evaluation blocks of ``eval_every`` passes shuffled as one
-    stream, train score from the training steps, val/test once per block."""
+    stream, train score from the training steps, val/test once per block. Returns the stop
+    reason."""
     regression = dataset.is_regression
     metric = "mse" if regression else "acc"
-    schedule = AlonYahavSchedule(tc["patience"], tc["lr_patience"], tc["threshold"],
-                                 None if regression else 1.0)
+    schedule = loop.schedules["blocks"]
     stream = np.tile(splits["train"], tc["eval_every"])
-    best_epoch, best_state, curve = 0, copy.deepcopy(model.state_dict()), []
-    for block in range(1, tc["epochs"] // tc["eval_every"] + 1):
+    for block in range(loop.done + 1, tc["epochs"] // tc["eval_every"] + 1):
         epoch = block * tc["eval_every"]
         lr = optimizer.param_groups[0]["lr"]
-        loss, train_metric = _train_pass(model, optimizer, dataset, shuffler.permutation(stream),
+        loss, train_metric = _train_pass(model, optimizer, dataset, loop.shuffler.permutation(stream),
                                          tc["batch_size"], tc["accum_steps"], regression)
         row = {"epoch": epoch, "block": block, "loss": loss, "lr": lr,
                f"train_{metric}": train_metric}
         row.update(_split_metrics(model, dataset, splits, tc["eval_batch_size"], metric,
                                   ("val", "test")))
-        curve.append(row)
+        loop.curve.append(row)
         on_point(row)
         decision = schedule.update(_score(train_metric, regression))
         if decision.improved:
-            best_epoch, best_state = epoch, copy.deepcopy(model.state_dict())
+            loop.best_epoch, loop.best_state = epoch, copy.deepcopy(model.state_dict())
         if decision.stop is not None:
-            return _Fit(curve, best_epoch, best_state, decision.stop)
+            return decision.stop
         if decision.halve:
             _scale_lr(optimizer, tc["lr_factor"])
-    return _Fit(curve, best_epoch, best_state, "cap")
+        loop.done = block
+        after_epoch()
+    return "cap"
 
 
 def _split_metrics(model, dataset: TaskDataset, splits: dict[str, np.ndarray],

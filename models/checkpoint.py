@@ -1,0 +1,160 @@
+"""Resumable training: a run's state saved between epochs (blocks) and restored on restart.
+
+:class:`LoopState` is what a training loop carries from one epoch (evaluation block) to the
+next besides the model and optimiser. :class:`TrainingCheckpoint` writes it, with the model,
+the optimiser and torch's CPU generator, to one file after an epoch once ``every_seconds``
+have passed since the last write, and restores all of it when the run starts again, so the
+resumed run continues as if it had never stopped: same shuffles, same schedule counters,
+same curve, same result (CPU; on CUDA, dropout draws after a resume may differ).
+
+The file is written atomically (a killed run leaves the previous checkpoint whole) with
+``torch.save`` and read with ``torch.load(weights_only=True)``, which runs no code. It
+holds ``{"format", "version", "meta", "model", "optimizer", "best_state", "torch_rng"}``;
+``meta`` is JSON text: the run's identity (model and train configs, seed, dataset), the
+loop's progress, curve, schedule states and shuffler state, and the wall seconds spent so
+far. Reading checks that structure and raises ``ValueError`` naming the file for anything
+else, including a checkpoint of another run (a different identity).
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from depthlab.tasks.atomic_files import atomic_file
+
+FORMAT = "depthlab-training-checkpoint"
+VERSION = 1
+EVERY_SECONDS = 60.0
+_TENSOR_DICTS = ("model", "optimizer", "best_state")
+_META_KEYS = ("identity", "done", "curve", "best_epoch", "schedules", "shuffler", "elapsed")
+
+
+@dataclass
+class LoopState:
+    """A training loop's state between epochs (blocks): ``done`` epochs (blocks) finished,
+    the ``curve`` so far, the selected epoch ``best_epoch`` and its weights ``best_state``,
+    the stopping ``schedules`` by name (objects with ``state_dict``/``load_state_dict``),
+    the ``shuffler`` drawing the pass orders, and ``elapsed``: wall seconds spent on the run
+    before this process took it over."""
+
+    shuffler: np.random.Generator
+    schedules: dict[str, Any]
+    best_state: dict[str, torch.Tensor]
+    curve: list[dict[str, Any]] = field(default_factory=list)
+    best_epoch: int = 0
+    done: int = 0
+    elapsed: float = 0.0
+
+
+class TrainingCheckpoint:
+    """The checkpoint file ``path`` of the run described by ``identity`` (JSON-able).
+
+    ``every_seconds`` (> 0) is the least wall time between two writes; the first write
+    comes that long after the object is made. Raises ``ValueError`` for a bad interval.
+    """
+
+    def __init__(self, path: str | Path, identity: dict[str, Any],
+                 every_seconds: float = EVERY_SECONDS) -> None:
+        if not every_seconds > 0:
+            raise ValueError(f"every_seconds={every_seconds!r} is invalid: expected a number > 0")
+        self.path = Path(path)
+        self.identity = json.loads(json.dumps(identity, sort_keys=True, default=str))
+        self.every_seconds = float(every_seconds)
+        self.started = self.last_write = time.perf_counter()
+
+    def resume(self, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+               loop: LoopState) -> bool:
+        """Restore the saved state into ``model``, ``optimizer``, ``loop`` and torch's CPU
+        generator; False (nothing changed) when there is no file. Raises ``ValueError``
+        when the file is not a readable checkpoint of this run."""
+        if not self.path.exists():
+            return False
+        saved, meta = read_checkpoint(self.path)
+        if meta["identity"] != self.identity:
+            raise ValueError(f"checkpoint {self.path} belongs to another run (its configs, "
+                             "seed or dataset differ from this one's); remove it to start over")
+        try:
+            model.load_state_dict(saved["model"])
+            optimizer.load_state_dict(saved["optimizer"])
+            for name, schedule in loop.schedules.items():
+                schedule.load_state_dict(meta["schedules"][name])
+            loop.shuffler.bit_generator.state = meta["shuffler"]
+            torch.set_rng_state(saved["torch_rng"])
+        except (KeyError, TypeError, ValueError, RuntimeError) as error:
+            raise ValueError(f"checkpoint {self.path} does not fit this run's model, "
+                             f"optimiser or schedules: {error}") from None
+        loop.best_state = saved["best_state"]
+        loop.curve, loop.best_epoch = meta["curve"], meta["best_epoch"]
+        loop.done, loop.elapsed = meta["done"], meta["elapsed"]
+        return True
+
+    def save_if_due(self, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+                    loop: LoopState) -> bool:
+        """:meth:`save` when ``every_seconds`` have passed since the last write; whether it
+        wrote."""
+        if time.perf_counter() - self.last_write < self.every_seconds:
+            return False
+        self.save(model, optimizer, loop)
+        return True
+
+    def save(self, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+             loop: LoopState) -> None:
+        """Write the state after ``loop.done`` epochs (blocks) atomically."""
+        meta = {"identity": self.identity, "done": loop.done, "curve": loop.curve,
+                "best_epoch": loop.best_epoch,
+                "schedules": {name: s.state_dict() for name, s in loop.schedules.items()},
+                "shuffler": loop.shuffler.bit_generator.state,
+                "elapsed": self.elapsed(loop)}
+        state = {"format": FORMAT, "version": VERSION, "meta": json.dumps(meta),
+                 "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                 "best_state": loop.best_state, "torch_rng": torch.get_rng_state()}
+        with atomic_file(self.path) as temporary:
+            torch.save(state, temporary)
+        self.last_write = time.perf_counter()
+
+    def elapsed(self, loop: LoopState) -> float:
+        """Wall seconds spent on the run: before this process, then in it."""
+        return loop.elapsed + time.perf_counter() - self.started
+
+
+def read_checkpoint(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The saved state and the parsed ``meta`` of the checkpoint file ``path``, its
+    structure checked (module docstring), whichever run it belongs to. Raises
+    ``ValueError`` naming the file and the fault."""
+    try:
+        saved = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # unpickling errors have no common base class
+        raise ValueError(f"checkpoint {path} is not readable as a depthlab training "
+                         f"checkpoint: {type(error).__name__}: {error}") from None
+    if not isinstance(saved, dict) or saved.get("format") != FORMAT:
+        raise ValueError(f"checkpoint {path} is not a depthlab training checkpoint")
+    if saved.get("version") != VERSION:
+        raise ValueError(f"checkpoint {path} has version {saved.get('version')!r}; "
+                         f"this depthlab reads version {VERSION}")
+    for name in _TENSOR_DICTS:
+        if not isinstance(saved.get(name), dict):
+            raise ValueError(f"checkpoint {path}: {name!r} is not a state dict")
+    if not isinstance(saved.get("torch_rng"), torch.Tensor):
+        raise ValueError(f"checkpoint {path}: 'torch_rng' is not a tensor")
+    try:
+        meta = json.loads(saved.get("meta"))
+    except (TypeError, ValueError):
+        raise ValueError(f"checkpoint {path}: 'meta' is not JSON text") from None
+    missing = [k for k in _META_KEYS if not isinstance(meta, dict) or k not in meta]
+    if missing:
+        raise ValueError(f"checkpoint {path}: meta lacks {', '.join(missing)}")
+    if not (isinstance(meta["done"], int) and meta["done"] >= 0
+            and isinstance(meta["curve"], list) and len(meta["curve"]) == meta["done"]
+            and all(isinstance(point, dict) for point in meta["curve"])
+            and isinstance(meta["best_epoch"], int)
+            and isinstance(meta["elapsed"], (int, float))
+            and isinstance(meta["identity"], dict)):
+        raise ValueError(f"checkpoint {path}: inconsistent progress (done, curve, "
+                         "best_epoch, elapsed, identity)")
+    return saved, meta
