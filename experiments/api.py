@@ -15,7 +15,7 @@ import pandas as pd
 
 from depthlab.experiments.executors import MAX_WORKERS, Outcome, RunFunction, available_cores, execute
 from depthlab.experiments.results import aggregate, frame_of, report_frame, results_frame, run_row
-from depthlab.experiments.run import run_config, task_dataset
+from depthlab.experiments.run import checkpoint_dir, checkpoint_path, run_config, task_dataset
 from depthlab.experiments.spec import (RUN_MEMORY_BUDGET, Run, count_runs, describe_duration,
                                        describe_estimate, expand, first_runs, load_spec,
                                        resolve_run)
@@ -57,17 +57,26 @@ def sweep(spec: str | Path, db: str | Path = DEFAULT_DB, workers: int | None = N
             f"above {MAX_RUNS_WITHOUT_YES:,} runs depthlab asks first: pass --yes (yes=True) "
             "to run them")
     return sweep_runs(expand(parsed, memory_budget), db, workers, executor, address,
-                      retry_failed, progress, echo, device=device or parsed.device)
+                      retry_failed, progress, echo, device=device or parsed.device,
+                      checkpoints=checkpoint_dir(db))
+
 
 
 def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | None = None,
                executor: str = "local", address: str | None = None, retry_failed: bool = False,
                progress: bool = False, echo: Echo | None = None,
-               run_fn: RunFunction = run_config, device: str | None = None) -> pd.DataFrame:
+               run_fn: RunFunction = run_config, device: str | None = None,
+               checkpoints: str | Path | None = None) -> pd.DataFrame:
     """:func:`sweep` over explicit ``runs`` with the run function ``run_fn`` (which must be
     importable by worker processes: a module-level function), called with ``device=device``
-    when a device is given. A local sweep checks the device before any run starts."""
+    when a device is given and ``checkpoints=DIR`` when ``checkpoints`` is (the directory of
+    training checkpoints, :func:`checkpoint_dir`; a run's checkpoint is removed once its
+    record is stored, the directory once empty). A local sweep checks the device before
+    any run starts. With Ray on several machines, runs resume from checkpoints only where
+    the directory is on a file system they share."""
     workers = available_cores() if workers is None else workers
+    if checkpoints is not None:
+        run_fn = functools.partial(run_fn, checkpoints=str(checkpoints))
     if device is not None:
         if executor == "local":
             from depthlab.models.device import resolve_device
@@ -92,6 +101,8 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
         def store_outcome(outcome: Outcome) -> None:
             if outcome.status == FINISHED:
                 store.put_finished(outcome.key, configs[outcome.key], outcome.record)
+                if checkpoints is not None:
+                    checkpoint_path(checkpoints, configs[outcome.key]).unlink(missing_ok=True)
             else:
                 store.put_failed(outcome.key, configs[outcome.key], outcome.error)
 
@@ -100,10 +111,17 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
                 execute(todo, run_fn, bar.wrap(store_outcome), workers, executor, address)
         else:
             execute(todo, run_fn, store_outcome, workers, executor, address)
+        if checkpoints is not None:
+            _remove_if_empty(Path(checkpoints))
         wanted = {run.key for run in runs}
         rows = [run_row(r["key"], r["status"], r["config"], r["record"])
                 for r in store.rows() if r["key"] in wanted]
     return frame_of(rows)
+
+
+def _remove_if_empty(directory: Path) -> None:
+    if directory.is_dir() and not any(directory.iterdir()):
+        directory.rmdir()
 
 
 RUNS_COLUMNS = ("key", "status", "task", "task_params", "model", "depth", "width", "seed",

@@ -47,6 +47,9 @@ def add_commands(subparsers) -> None:
                         help=f"result database (default {DEFAULT_DB})")
     for name in ("key", "task", "model", "depth", "radius", "seed"):
         curves.add_argument(f"--{name}", help=f"only runs with this {name} (comma-separated)")
+    curves.add_argument("--unfinished", action="store_true",
+                        help="also runs in progress or interrupted: their points so far, "
+                        "from their training checkpoints (DB.checkpoints)")
     curves.add_argument("--plot", type=Path, help="write the curves figure (.png or .svg)")
     curves.add_argument("--json", action="store_true",
                         help="print JSON: per run its fields and a list of points")
@@ -78,9 +81,10 @@ def _curves(args: argparse.Namespace) -> int:
     filters = {name: _values(getattr(args, name), name)
                for name in ("key", "task", "model", "depth", "radius", "seed")
                if getattr(args, name) is not None}
-    runs = run_curves(args.db, **filters)
+    runs = run_curves(args.db, unfinished=args.unfinished, **filters)
     if not runs:
-        raise ValueError(f"{args.db} has no finished runs matching {filters or 'any filter'}")
+        which = "runs" if args.unfinished else "finished runs"
+        raise ValueError(f"{args.db} has no {which} matching {filters or 'any filter'}")
     if args.plot is not None:
         _echo(f"wrote {plot_training_curves(runs, args.plot)}")
     if args.json:

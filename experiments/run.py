@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 from typing import Any
 
 TASK_CACHE_SIZE = 4
@@ -43,10 +44,13 @@ def _cached_task(task_json: str):
                        task.get("transform"))
 
 
-def run_config(config: dict[str, Any], device: str = "cpu") -> dict[str, Any]:
+def run_config(config: dict[str, Any], device: str = "cpu",
+               checkpoints: str | Path | None = None) -> dict[str, Any]:
     """Train the run ``config`` (see :class:`experiments.spec.Run`) on ``device`` ("cpu",
     "cuda" or "auto"; like the thread count, where a run computes is not part of its
-    config or key, and the record's ``device`` says where it ran); return its record:
+    config or key, and the record's ``device`` says where it ran), keeping a training
+    checkpoint in the directory ``checkpoints`` if given (:func:`checkpoint_path`; a run
+    killed and started again resumes from it); return its record:
     ``models.RunRecord.to_dict()`` plus ``radius`` (required radius), ``chance`` (test
     chance accuracy, None for regression), ``energy`` (:func:`layer_energies`) and the
     measures of ``experiments.run_measures``: ``layer_weights``, ``test_by_radius``,
@@ -58,7 +62,9 @@ def run_config(config: dict[str, Any], device: str = "cpu") -> dict[str, Any]:
 
     dataset = task_dataset(config["task"])
     train_config = {**config["train"], "threads": THREADS_PER_RUN, "device": device}
-    trained = models.train(dataset, dict(config["model"]), train_config, int(config["seed"]))
+    checkpoint = None if checkpoints is None else checkpoint_path(checkpoints, config)
+    trained = models.train(dataset, dict(config["model"]), train_config, int(config["seed"]),
+                           checkpoint=checkpoint)
     record = trained.record.to_dict()
     record["radius"] = dataset.required_radius
     record["chance"] = dataset.chance_accuracy("test")
@@ -69,6 +75,21 @@ def run_config(config: dict[str, Any], device: str = "cpu") -> dict[str, Any]:
     record["ceiling"] = stored_ceiling(config["model"], dataset)
     record.update(test_example_means(dataset))
     return record
+
+
+def checkpoint_dir(db: str | Path) -> Path:
+    """Where the runs of the result database ``db`` keep their training checkpoints while
+    they run (``DB.checkpoints`` beside it, absolute): a sweep killed mid-run resumes each
+    interrupted run from its last checkpoint, not from the start."""
+    return Path(f"{Path(db).resolve()}.checkpoints")
+
+
+def checkpoint_path(checkpoints: str | Path, config: dict[str, Any]) -> Path:
+    """The file in directory ``checkpoints`` where the run ``config`` keeps its training
+    checkpoint (models.checkpoint): named by the run's key."""
+    from depthlab.experiments.spec import config_key
+
+    return Path(checkpoints) / f"{config_key(config)}.pt"
 
 
 def layer_energies(model, dataset) -> list[float] | None:

@@ -4,6 +4,8 @@ alon-yahav protocol), as a long DataFrame or as one list of points per run.
 Each point has ``epoch`` (passes over the train split so far), ``block`` (alon-yahav only),
 ``loss`` (mean training loss), ``lr`` (in use during it), ``train_acc`` / ``train_mse`` and
 the val/test figures the run measured (``models.trainer`` says how each is measured).
+Runs still in progress, or interrupted, show their points so far from their training
+checkpoints (``unfinished=True``), with ``stop_reason`` "unfinished".
 """
 from __future__ import annotations
 
@@ -21,10 +23,13 @@ POINT_COLUMNS = ("epoch", "block", "loss", "lr", "train_acc", "val_acc", "test_a
                  "train_mse", "val_mse", "test_mse")
 
 
-def curves(db: str | Path, **filters: Any) -> list[dict[str, Any]]:
+def curves(db: str | Path, unfinished: bool = False, **filters: Any) -> list[dict[str, Any]]:
     """Finished runs of ``db`` matching ``filters`` (any of key, task, model, depth, radius,
-    seed; a value or a list of values), each ``{run fields..., "points": [point, ...]}``.
-    Raises ``ValueError`` for an unknown filter, ``FileNotFoundError`` for a missing db."""
+    seed; a value or a list of values), each ``{run fields..., "points": [point, ...]}``;
+    with ``unfinished``, then the runs that have a training checkpoint in
+    ``experiments.run.checkpoint_dir(db)`` and no record yet (in progress, or interrupted).
+    Raises ``ValueError`` for an unknown filter or an unreadable checkpoint,
+    ``FileNotFoundError`` for a missing db."""
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
         raise ValueError(f"unknown curve filter(s) {', '.join(unknown)}; "
@@ -39,6 +44,10 @@ def curves(db: str | Path, **filters: Any) -> list[dict[str, Any]]:
                 points = [{k: p[k] for k in POINT_COLUMNS if k in p}
                           for p in row["record"].get("curve", [])]
                 out.append({**run, "points": points})
+    if unfinished:
+        finished = {run["key"] for run in out}
+        out += [run for run in _unfinished(db) if run["key"] not in finished
+                and all(run[k] in values for k, values in wanted.items())]
     return out
 
 
@@ -49,6 +58,29 @@ def curves_frame(db: str | Path, **filters: Any) -> pd.DataFrame:
     columns = [*RUN_COLUMNS, *POINT_COLUMNS]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.dropna(axis=1, how="all") if len(frame) else frame
+
+
+def _unfinished(db: str | Path) -> list[dict[str, Any]]:
+    from depthlab.experiments.run import checkpoint_dir
+    from depthlab.models.checkpoint import read_checkpoint
+
+    directory = checkpoint_dir(db)
+    paths = sorted(directory.glob("*.pt")) if directory.is_dir() else []
+    out = []
+    for path in paths:
+        meta = read_checkpoint(path)[1]
+        try:
+            identity = meta["identity"]
+            dataset, model = identity["dataset"], identity["model"]
+            run = {"key": path.stem, "task": dataset["name"], "model": model["name"],
+                   "depth": model["depth"], "radius": dataset["radius"],
+                   "seed": identity["seed"], "data_seed": dataset["seed"],
+                   "protocol": identity["train"]["protocol"], "stop_reason": "unfinished"}
+        except (KeyError, TypeError):
+            raise ValueError(f"checkpoint {path}: its run identity lacks fields") from None
+        out.append({**run, "points": [{k: p[k] for k in POINT_COLUMNS if k in p}
+                                      for p in meta["curve"]]})
+    return out
 
 
 def _run_fields(key: str, config: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
