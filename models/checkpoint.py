@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,10 +98,17 @@ class TrainingCheckpoint:
     def save_if_due(self, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
                     loop: LoopState) -> bool:
         """:meth:`save` when ``every_seconds`` have passed since the last write; whether it
-        wrote."""
+        wrote. A write that fails (a full disk, no permission) warns and lets training go
+        on: the run loses only the ability to resume, and tries again an interval later."""
         if time.perf_counter() - self.last_write < self.every_seconds:
             return False
-        self.save(model, optimizer, loop)
+        try:
+            self.save(model, optimizer, loop)
+        except OSError as error:
+            self.last_write = time.perf_counter()
+            warnings.warn(f"training checkpoint not written, the run goes on without it: "
+                          f"{error}", RuntimeWarning, stacklevel=2)
+            return False
         return True
 
     def save(self, model: torch.nn.Module, optimizer: torch.optim.Optimizer,

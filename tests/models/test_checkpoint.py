@@ -96,6 +96,16 @@ def test_no_save_before_the_interval(toy, tmp_path):
     assert not path.exists()
 
 
+def test_a_checkpoint_that_cannot_be_written_warns_and_training_goes_on(toy, tmp_path):
+    ds = toy("node-cls", graphs=12)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way of the checkpoint directory")
+    with pytest.warns(RuntimeWarning, match="checkpoint not written"):
+        run = train(ds, MODEL, BLOCKS, seed=0, checkpoint=blocker / "run.pt",
+                    checkpoint_every=ALWAYS)
+    assert _without_wall(run.record) == _without_wall(train(ds, MODEL, BLOCKS, seed=0).record)
+
+
 def test_checkpoint_of_another_run_is_refused(toy, tmp_path):
     ds = toy("node-cls", graphs=12)
     path = tmp_path / "run.pt"
