@@ -54,15 +54,19 @@ FITTING_PASSES_SMALL_RADIUS = 3000
 BLOCKS_AFTER_PATIENCE = {True: 10, False: 20}  # by whether the model reaches the radius
 
 
-def run_seconds(dataset, model_config: dict[str, Any], train_config: dict[str, Any]) -> float:
+def run_seconds(dataset, model_config: dict[str, Any], train_config: dict[str, Any],
+                passes: int | None = None) -> float:
     """Estimated wall seconds of one run on one core (module docstring); ``dataset`` is the
-    run's :class:`tasks.TaskDataset`, the configs are resolved."""
+    run's :class:`tasks.TaskDataset`, the configs are resolved. ``passes``: the training
+    passes to cost (default :func:`expected_passes`; ``train_config["epochs"]`` gives the
+    cost of a run that trains to its budget)."""
     train = len(dataset.split_indices("train"))
     train = min(train, train_config.get("train_examples") or train)
     evaluated = [len(dataset.split_indices(s)) for s in ("val", "test")]
     batch, eval_batch = train_config["batch_size"], train_config["eval_batch_size"]
-    passes = expected_passes(train_config, dataset.required_radius, evaluated[0] > 0,
-                             reaches(model_config, dataset.required_radius))
+    if passes is None:
+        passes = expected_passes(train_config, dataset.required_radius, evaluated[0] > 0,
+                                 reaches(model_config, dataset.required_radius))
     eval_share = computed_share(dataset, model_config, eval_batch)
     train_share = computed_share(dataset, model_config, batch)
     train_nodes = passes * _pass_nodes(dataset, train, batch) * train_share

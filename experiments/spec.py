@@ -85,11 +85,14 @@ class Run:
     """One run: ``config`` = ``{"task": {"name", "params", "data_seed"}, "model":
     {"name", "depth", "width", **options}, "train": {...}, "seed"}``, with task params,
     model options and train settings resolved (defaults filled; ``threads`` left out);
-    ``key`` = :func:`config_key` (config); ``estimate_seconds`` is a rough cost."""
+    ``key`` = :func:`config_key` (config); ``estimate_seconds`` is a rough cost where runs
+    typically stop, ``budget_seconds`` (None: not estimated) the same for a run that trains
+    to its budget of passes (``experiments.run_cost``)."""
 
     key: str
     config: dict[str, Any]
     estimate_seconds: float
+    budget_seconds: float | None = None
 
 
 def config_key(config: dict[str, Any]) -> str:
@@ -226,7 +229,8 @@ def resolve_run(dataset, task_config: dict[str, Any], model: dict[str, Any],
     train_config = _resolved_train(train, models, model_config["name"], radius)
     _check_train_examples(dataset, task_config, train_config)
     config = {"task": task_config, "model": model_config, "train": train_config, "seed": seed}
-    return Run(config_key(config), config, run_seconds(dataset, model_config, train_config))
+    return Run(config_key(config), config, run_seconds(dataset, model_config, train_config),
+               run_seconds(dataset, model_config, train_config, passes=train_config["epochs"]))
 
 
 def estimate_run_bytes(dataset, model_config: dict[str, Any], train_config: dict[str, Any],
@@ -308,12 +312,19 @@ def _grid_size(axes: dict[str, Any]) -> int:
 
 def describe_estimate(runs: Iterable[Run], workers: int) -> str:
     """One line: number of runs and the estimated wall time on ``workers`` processes
-    (``experiments.run_cost``: runs stopping where they typically do)."""
+    (``experiments.run_cost``: runs stopping where they typically do), and the time if
+    every run trained to its budget of passes where that is more than twice as long."""
+    runs = list(runs)
     estimates = [run.estimate_seconds for run in runs]
     each = sum(estimates) / max(1, len(estimates))
-    return (f"{len(estimates)} runs to do, about {each:.0f} s each (stopping where runs "
-            f"typically stop): estimated {describe_duration(sweep_seconds(estimates, workers))} "
-            f"on {workers} worker(s)")
+    typical = sweep_seconds(estimates, workers)
+    line = (f"{len(estimates)} runs to do, about {each:.0f} s each (stopping where runs "
+            f"typically stop): estimated {describe_duration(typical)} on {workers} worker(s)")
+    budgets = [run.budget_seconds for run in runs]
+    if runs and None not in budgets and sweep_seconds(budgets, workers) > 2 * typical:
+        line += (f"; up to {describe_duration(sweep_seconds(budgets, workers))} if every run "
+                 "trains to its budget of passes")
+    return line
 
 
 def parse_depth(depth: Any, radius: int) -> int:

@@ -78,3 +78,16 @@ def test_models_that_read_their_targets_only_cost_their_receptive_fields():
     assert run_cost.computed_share(ds, gin, 128) == 1.0
     deep = resolve_model_config({"name": "gcn", "depth": 8, "width": 32})
     assert run_cost.computed_share(ds, deep, 128) == pytest.approx((26 + 4 * 15) / 120)
+
+
+def test_the_estimate_line_adds_the_budget_time_only_where_it_is_far_longer():
+    from depthlab.experiments.spec import Run, describe_estimate
+
+    def runs(budget):
+        return [Run(f"k{i}", {}, 600.0, budget) for i in range(4)]
+
+    far = describe_estimate(runs(36_000.0), 2)
+    assert "estimated 20.1 min on 2 worker(s)" in far
+    assert far.endswith("; up to 20.0 h if every run trains to its budget of passes")
+    assert "up to" not in describe_estimate(runs(900.0), 2)
+    assert "up to" not in describe_estimate(runs(None), 2)
