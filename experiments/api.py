@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -71,11 +72,15 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
     importable by worker processes: a module-level function), called with ``device=device``
     when a device is given and ``checkpoints=DIR`` when ``checkpoints`` is (the directory of
     training checkpoints, :func:`checkpoint_dir`; a run's checkpoint is removed once its
-    record is stored, the directory once empty). A local sweep checks the device before
+    record is stored, or at the start for runs stored earlier, the directory once empty;
+    ``ValueError`` before any run if something else is in its place). A local sweep checks the device before
     any run starts. With Ray on several machines, runs resume from checkpoints only where
     the directory is on a file system they share."""
     workers = available_cores() if workers is None else workers
     if checkpoints is not None:
+        if Path(checkpoints).exists() and not Path(checkpoints).is_dir():
+            raise ValueError(f"{checkpoints} is in the way of the runs' training checkpoints: "
+                             "it must be a directory (move it, or the database)")
         run_fn = functools.partial(run_fn, checkpoints=str(checkpoints))
     if device is not None:
         if executor == "local":
@@ -97,12 +102,16 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
             echo(", ".join(parts) + "; " + describe_estimate(todo, workers))
 
         configs = {run.key: run.config for run in todo}
+        if checkpoints is not None:
+            for run in runs:
+                if stored.get(run.key) == FINISHED:
+                    _remove_checkpoint(checkpoints, run.config)
 
         def store_outcome(outcome: Outcome) -> None:
             if outcome.status == FINISHED:
                 store.put_finished(outcome.key, configs[outcome.key], outcome.record)
                 if checkpoints is not None:
-                    checkpoint_path(checkpoints, configs[outcome.key]).unlink(missing_ok=True)
+                    _remove_checkpoint(checkpoints, configs[outcome.key])
             else:
                 store.put_failed(outcome.key, configs[outcome.key], outcome.error)
 
@@ -117,6 +126,17 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
         rows = [run_row(r["key"], r["status"], r["config"], r["record"])
                 for r in store.rows() if r["key"] in wanted]
     return frame_of(rows)
+
+
+def _remove_checkpoint(checkpoints: str | Path, config: dict[str, Any]) -> None:
+    """Remove a stored run's checkpoint; failing to (no permission) only warns: the run's
+    record is safe, and a sweep must not stop over a leftover file."""
+    path = checkpoint_path(checkpoints, config)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        warnings.warn(f"could not remove the checkpoint of a stored run: {error}",
+                      RuntimeWarning, stacklevel=2)
 
 
 def _remove_if_empty(directory: Path) -> None:

@@ -9,6 +9,7 @@ checkpoints (``unfinished=True``), with ``stop_reason`` "unfinished".
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,9 @@ def curves(db: str | Path, unfinished: bool = False, **filters: Any) -> list[dic
     """Finished runs of ``db`` matching ``filters`` (any of key, task, model, depth, radius,
     seed; a value or a list of values), each ``{run fields..., "points": [point, ...]}``;
     with ``unfinished``, then the runs that have a training checkpoint in
-    ``experiments.run.checkpoint_dir(db)`` and no record yet (in progress, or interrupted).
-    Raises ``ValueError`` for an unknown filter or an unreadable checkpoint,
-    ``FileNotFoundError`` for a missing db."""
+    ``experiments.run.checkpoint_dir(db)`` and no record yet (in progress, or interrupted;
+    an unreadable checkpoint is skipped with a ``RuntimeWarning``). Raises ``ValueError``
+    for an unknown filter, ``FileNotFoundError`` for a missing db."""
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
         raise ValueError(f"unknown curve filter(s) {', '.join(unknown)}; "
@@ -68,7 +69,12 @@ def _unfinished(db: str | Path) -> list[dict[str, Any]]:
     paths = sorted(directory.glob("*.pt")) if directory.is_dir() else []
     out = []
     for path in paths:
-        meta = read_checkpoint(path)[1]
+        try:
+            meta = read_checkpoint(path)[1]
+        except ValueError as error:
+            if path.exists():      # else its run finished meanwhile and removed it
+                warnings.warn(f"skipped: {error}", RuntimeWarning, stacklevel=2)
+            continue
         try:
             identity = meta["identity"]
             dataset, model = identity["dataset"], identity["model"]
@@ -77,7 +83,9 @@ def _unfinished(db: str | Path) -> list[dict[str, Any]]:
                    "seed": identity["seed"], "data_seed": dataset["seed"],
                    "protocol": identity["train"]["protocol"], "stop_reason": "unfinished"}
         except (KeyError, TypeError):
-            raise ValueError(f"checkpoint {path}: its run identity lacks fields") from None
+            warnings.warn(f"skipped: checkpoint {path}: its run identity lacks fields",
+                          RuntimeWarning, stacklevel=2)
+            continue
         out.append({**run, "points": [{k: p[k] for k in POINT_COLUMNS if k in p}
                                       for p in meta["curve"]]})
     return out

@@ -17,7 +17,10 @@ else, including a checkpoint of another run (a different identity).
 """
 from __future__ import annotations
 
+import io
 import json
+import math
+import os
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -62,34 +65,46 @@ class TrainingCheckpoint:
 
     def __init__(self, path: str | Path, identity: dict[str, Any],
                  every_seconds: float = EVERY_SECONDS) -> None:
-        if not every_seconds > 0:
+        if (isinstance(every_seconds, bool) or not isinstance(every_seconds, (int, float))
+                or not every_seconds > 0):
             raise ValueError(f"every_seconds={every_seconds!r} is invalid: expected a number > 0")
+        if not isinstance(path, (str, os.PathLike)) or not str(path):
+            raise ValueError(f"checkpoint={path!r} is invalid: expected a file path")
         self.path = Path(path)
         self.identity = json.loads(json.dumps(identity, sort_keys=True, default=str))
         self.every_seconds = float(every_seconds)
         self.started = self.last_write = time.perf_counter()
 
     def resume(self, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
-               loop: LoopState) -> bool:
+               loop: LoopState, passes_per_point: int, max_points: int) -> bool:
         """Restore the saved state into ``model``, ``optimizer``, ``loop`` and torch's CPU
-        generator; False (nothing changed) when there is no file. Raises ``ValueError``
-        when the file is not a readable checkpoint of this run."""
+        generator; False (nothing changed) when there is no file. The saved curve must be
+        that of this run's protocol: point i after ``(i + 1) * passes_per_point`` passes, at
+        most ``max_points`` points. Raises ``ValueError`` when the file is not a readable
+        checkpoint of this run, or holds a state this run could not have reached (tensors
+        shaped unlike the model's, another optimiser setting, counters out of range)."""
         if not self.path.exists():
             return False
         saved, meta = read_checkpoint(self.path)
-        if meta["identity"] != self.identity:
-            raise ValueError(f"checkpoint {self.path} belongs to another run (its configs, "
-                             "seed or dataset differ from this one's); remove it to start over")
+        differing = sorted(k for k in {*meta["identity"], *self.identity}
+                           if meta["identity"].get(k) != self.identity.get(k))
+        if differing:
+            raise ValueError(f"checkpoint {self.path} belongs to another run: its "
+                             f"{', '.join(differing)} differ from this run's; remove it to "
+                             "start over")
+        settings = _settings(optimizer)
         try:
+            _check_progress(meta, passes_per_point, max_points)
+            _check_like(saved["best_state"], model.state_dict())
             model.load_state_dict(saved["model"])
             optimizer.load_state_dict(saved["optimizer"])
+            _check_optimizer(optimizer, settings)
             for name, schedule in loop.schedules.items():
                 schedule.load_state_dict(meta["schedules"][name])
-            loop.shuffler.bit_generator.state = meta["shuffler"]
+            loop.shuffler.bit_generator.state = _shuffler_state(meta["shuffler"], loop.shuffler)
             torch.set_rng_state(saved["torch_rng"])
-        except (KeyError, TypeError, ValueError, RuntimeError) as error:
-            raise ValueError(f"checkpoint {self.path} does not fit this run's model, "
-                             f"optimiser or schedules: {error}") from None
+        except (KeyError, TypeError, ValueError, RuntimeError, OverflowError) as error:
+            raise ValueError(f"checkpoint {self.path} does not fit this run: {error}") from None
         loop.best_state = saved["best_state"]
         loop.curve, loop.best_epoch = meta["curve"], meta["best_epoch"]
         loop.done, loop.elapsed = meta["done"], meta["elapsed"]
@@ -122,8 +137,10 @@ class TrainingCheckpoint:
         state = {"format": FORMAT, "version": VERSION, "meta": json.dumps(meta),
                  "model": model.state_dict(), "optimizer": optimizer.state_dict(),
                  "best_state": loop.best_state, "torch_rng": torch.get_rng_state()}
+        buffer = io.BytesIO()
+        torch.save(state, buffer)
         with atomic_file(self.path) as temporary:
-            torch.save(state, temporary)
+            temporary.write_bytes(buffer.getbuffer())
         self.last_write = time.perf_counter()
 
     def elapsed(self, loop: LoopState) -> float:
@@ -152,17 +169,76 @@ def read_checkpoint(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
         raise ValueError(f"checkpoint {path}: 'torch_rng' is not a tensor")
     try:
         meta = json.loads(saved.get("meta"))
-    except (TypeError, ValueError):
-        raise ValueError(f"checkpoint {path}: 'meta' is not JSON text") from None
+    except (TypeError, ValueError, RecursionError):
+        raise ValueError(f"checkpoint {path}: 'meta' is not JSON text of a checkpoint") from None
     missing = [k for k in _META_KEYS if not isinstance(meta, dict) or k not in meta]
     if missing:
         raise ValueError(f"checkpoint {path}: meta lacks {', '.join(missing)}")
-    if not (isinstance(meta["done"], int) and meta["done"] >= 0
+    if not (_count(meta["done"]) and _count(meta["best_epoch"])
             and isinstance(meta["curve"], list) and len(meta["curve"]) == meta["done"]
-            and all(isinstance(point, dict) for point in meta["curve"])
-            and isinstance(meta["best_epoch"], int)
-            and isinstance(meta["elapsed"], (int, float))
-            and isinstance(meta["identity"], dict)):
+            and all(isinstance(point, dict) and _count(point.get("epoch"))
+                    for point in meta["curve"])
+            and _number(meta["elapsed"]) and 0 <= meta["elapsed"] < math.inf
+            and isinstance(meta["identity"], dict) and isinstance(meta["schedules"], dict)):
         raise ValueError(f"checkpoint {path}: inconsistent progress (done, curve, "
-                         "best_epoch, elapsed, identity)")
+                         "best_epoch, elapsed, identity, schedules)")
     return saved, meta
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_progress(meta: dict[str, Any], passes_per_point: int, max_points: int) -> None:
+    epochs = [point["epoch"] for point in meta["curve"]]
+    if meta["done"] > max_points or epochs != [passes_per_point * (i + 1) for i in range(len(epochs))]:
+        raise ValueError(f"its curve ({meta['done']} points) is not one of this run's "
+                         f"protocol ({passes_per_point} passes a point, at most {max_points})")
+    if meta["best_epoch"] not in (0, *epochs):
+        raise ValueError(f"best_epoch {meta['best_epoch']} is not an epoch of its curve")
+
+
+def _check_like(state: dict[str, Any], reference: dict[str, torch.Tensor]) -> None:
+    if set(state) != set(reference):
+        raise ValueError("best_state names other parameters than the model's")
+    for name, tensor in reference.items():
+        saved = state[name]
+        if (not isinstance(saved, torch.Tensor) or saved.shape != tensor.shape
+                or saved.dtype != tensor.dtype):
+            raise ValueError(f"best_state[{name!r}] is not a tensor shaped like the model's")
+
+
+def _settings(optimizer: torch.optim.Optimizer) -> list[dict[str, Any]]:
+    """The optimiser's settings per parameter group, without the learning rate (which the
+    schedules change) and the parameter ids."""
+    return [{k: v for k, v in group.items() if k not in ("params", "lr")}
+            for group in optimizer.state_dict()["param_groups"]]
+
+
+def _check_optimizer(optimizer: torch.optim.Optimizer, settings: list[dict[str, Any]]) -> None:
+    if _settings(optimizer) != settings:
+        raise ValueError("the optimiser's settings differ from this run's")
+    for group in optimizer.param_groups:
+        if not (_number(group["lr"]) and 0 < group["lr"] < math.inf):
+            raise ValueError(f"learning rate {group['lr']!r} is not a positive number")
+        for parameter in group["params"]:
+            state = optimizer.state.get(parameter, {})
+            for name, value in state.items():
+                if name != "step" and (not isinstance(value, torch.Tensor)
+                                       or value.shape != parameter.shape):
+                    raise ValueError(f"optimiser state {name!r} is not shaped like its parameter")
+            if state and not {"step", "exp_avg", "exp_avg_sq"} <= set(state):
+                raise ValueError("optimiser state lacks step, exp_avg or exp_avg_sq")
+
+
+def _shuffler_state(state: Any, shuffler: np.random.Generator) -> dict[str, Any]:
+    kind = type(shuffler.bit_generator).__name__
+    inner = state.get("state") if isinstance(state, dict) else None
+    if (not isinstance(inner, dict) or state.get("bit_generator") != kind
+            or not all(_count(inner.get(k)) and inner[k] < 2 ** 128 for k in ("state", "inc"))):
+        raise ValueError(f"shuffler state is not a {kind} state")
+    return state

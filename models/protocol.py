@@ -9,12 +9,13 @@ import math
 from dataclasses import dataclass
 
 CONTINUE, HALVE, STOP = "continue", "halve", "stop"
+COUNTS = ("stale", "lr_bad")  # counters of epochs (blocks); the others are scores
 
 
 class Counters:
     """``state_dict()`` / ``load_state_dict(state)`` over the counters named in ``COUNTERS``
     (what a resumed run needs; models.checkpoint). Loading raises ``ValueError`` naming a
-    missing or non-numeric counter."""
+    counter that is missing, not a number (NaN included), or a negative count."""
 
     COUNTERS: tuple[str, ...] = ()
 
@@ -24,8 +25,11 @@ class Counters:
     def load_state_dict(self, state: dict[str, float]) -> None:
         for name in self.COUNTERS:
             value = state.get(name) if isinstance(state, dict) else None
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"schedule state lacks a number for {name!r}")
+            counts = name in COUNTS
+            if (isinstance(value, bool) or not isinstance(value, int if counts else (int, float))
+                    or value != value or (counts and value < 0)):
+                kind = "a count >= 0" if counts else "a number"
+                raise ValueError(f"schedule state lacks {kind} for {name!r}")
             setattr(self, name, value)
 
 

@@ -54,6 +54,7 @@ gives that same record.
 from __future__ import annotations
 
 import copy
+import hashlib
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -100,6 +101,8 @@ TRAIN_OPTIONS = (
     Param("device", "str", "cpu", "where the run computes", choices=DEVICES),
 )
 MODEL_KEYS = ("name", "depth", "width")
+DATASET_ARRAYS = ("node_ptr", "edge_ptr", "src", "dst", "x", "graph_id", "target", "y", "split",
+                  "radius")
 STOP_REASONS = ("fitted", "plateau", "val_plateau", "cap")
 
 
@@ -174,7 +177,9 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
         loop = LoopState(np.random.default_rng(int(seed)), _schedules(tc, regression),
                          copy.deepcopy(model.state_dict()))
         if saver is not None:
-            saver.resume(model, optimizer, loop)
+            blocks = tc["protocol"] == ALON_YAHAV
+            per_point = tc["eval_every"] if blocks else 1
+            saver.resume(model, optimizer, loop, per_point, tc["epochs"] // per_point)
 
         def after_epoch() -> None:
             if saver is not None:
@@ -201,13 +206,23 @@ def train(dataset: TaskDataset, model_config: dict[str, Any], train_config: dict
 
 def _identity(dataset: TaskDataset, mc: dict[str, Any], tc: dict[str, Any],
               seed: int) -> dict[str, Any]:
-    """What a checkpoint must match to be resumed: everything that shapes the run, not
-    where or with how many threads it computes."""
+    """What a checkpoint must match to be resumed: everything that shapes the run (the
+    dataset down to its arrays' bytes, and the versions of depthlab and its numeric stack),
+    not where or with how many threads it computes."""
     return {"model": mc, "train": {k: v for k, v in tc.items() if k not in ("device", "threads")},
-            "seed": int(seed),
+            "seed": int(seed), "versions": versions(),
             "dataset": {"name": dataset.name, "params": dataset.params, "seed": dataset.seed,
-                        "radius": dataset.required_radius, "nodes": dataset.num_nodes,
-                        "examples": len(dataset.y)}}
+                        "radius": dataset.required_radius, "sha256": _content_digest(dataset)}}
+
+
+def _content_digest(dataset: TaskDataset) -> str:
+    digest = hashlib.sha256()
+    arrays = [getattr(dataset, name) for name in DATASET_ARRAYS]
+    arrays += [dataset.extras[name] for name in sorted(dataset.extras)]
+    for array in arrays:
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(np.ascontiguousarray(array).data)
+    return digest.hexdigest()
 
 
 def _schedules(tc: dict[str, Any], regression: bool) -> dict[str, Any]:

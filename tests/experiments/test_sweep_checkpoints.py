@@ -95,3 +95,36 @@ def test_curves_of_unfinished_runs_come_from_their_checkpoints(tmp_path, capsys)
     assert curves(db, unfinished=True, model="gin") == []
     assert main(["curves", "--db", str(db), "--unfinished", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["points"][1]["epoch"] == 4
+
+
+def test_a_file_in_place_of_the_checkpoint_directory_stops_the_sweep_before_any_run(tmp_path):
+    db = tmp_path / "r.db"
+    checkpoint_dir(db).write_text("in the way")
+    with pytest.raises(ValueError, match="must be a directory"):
+        sweep_runs([_run()], db, workers=1, checkpoints=checkpoint_dir(db))
+    with Store(db, create=True) as store:
+        assert store.statuses() == {}
+
+
+def test_a_leftover_checkpoint_of_a_stored_run_is_removed_by_the_next_sweep(tmp_path):
+    from sweep_fakes import fake_run, fake_runs
+
+    db = tmp_path / "fake.db"
+    [run] = fake_runs(1)
+    sweep_runs([run], db, workers=1, run_fn=fake_run)
+    leftover = checkpoint_path(checkpoint_dir(db), run.config)
+    leftover.parent.mkdir()
+    leftover.write_bytes(b"left by a sweep killed between storing and removing")
+    sweep_runs([run], db, workers=1, run_fn=fake_run, checkpoints=checkpoint_dir(db))
+    assert not checkpoint_dir(db).exists()
+
+
+def test_curves_skip_an_unreadable_checkpoint_with_a_warning(tmp_path):
+    run = _run()
+    db = tmp_path / "live.db"
+    Store(db, create=True).close()
+    _kill_after_three_blocks(run.config, checkpoint_dir(db))
+    (checkpoint_dir(db) / "0123456789abcdef.pt").write_bytes(b"garbage")
+    with pytest.warns(RuntimeWarning, match="skipped: checkpoint .*0123456789abcdef.pt"):
+        [live] = curves(db, unfinished=True)
+    assert live["key"] == run.key

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -159,25 +160,107 @@ def test_malformed_checkpoints_are_refused_naming_the_fault(tmp_path, changes, m
     loop = LoopState(np.random.default_rng(0), {"blocks": AlonYahavSchedule()}, {})
     model = torch.nn.Linear(2, 2)
     with pytest.raises(ValueError, match=message):
-        checkpoint.resume(model, torch.optim.Adam(model.parameters()), loop)
+        checkpoint.resume(model, torch.optim.Adam(model.parameters()), loop, 1, 10)
 
 
-def test_inconsistent_progress_and_foreign_state_are_refused(toy, tmp_path):
+def _killed_checkpoint(ds, path) -> dict:
+    with pytest.raises(Killed):
+        train(ds, MODEL, BLOCKS, seed=0, on_point=_kill_at(4), checkpoint=path,
+              checkpoint_every=ALWAYS)
+    return torch.load(path, weights_only=True)
+
+
+def _with_meta(saved: dict, **changes) -> dict:
+    return {**saved, "meta": json.dumps({**json.loads(saved["meta"]), **changes})}
+
+
+def _with_optimizer_state(saved: dict, change) -> dict:
+    optimizer = {"state": {k: dict(v) for k, v in saved["optimizer"]["state"].items()},
+                 "param_groups": [dict(g) for g in saved["optimizer"]["param_groups"]]}
+    change(optimizer)
+    return {**saved, "optimizer": optimizer}
+
+
+def _curve_with_last(saved: dict, **point) -> dict:
+    curve = json.loads(saved["meta"])["curve"]
+    return _with_meta(saved, curve=curve[:-1] + [{**curve[-1], **point}])
+
+
+def _first_state(optimizer: dict) -> dict:
+    return next(iter(optimizer["state"].values()))
+
+
+CRAFTED = {
+    "done beyond the budget": (lambda s: _with_meta(
+        s, done=50, curve=[{"epoch": 2 * (i + 1)} for i in range(50)]), "not one of this run"),
+    "curve epochs out of step": (lambda s: _curve_with_last(s, epoch=99), "not one of this run"),
+    "an epoch that is text": (lambda s: _curve_with_last(s, epoch="lots"), "inconsistent progress"),
+    "best_epoch not on the curve": (lambda s: _with_meta(s, best_epoch=5), "best_epoch 5"),
+    "best_epoch a bool": (lambda s: _with_meta(s, best_epoch=True), "inconsistent progress"),
+    "elapsed NaN": (lambda s: _with_meta(s, elapsed=float("nan")), "inconsistent progress"),
+    "elapsed negative": (lambda s: _with_meta(s, elapsed=-1e9), "inconsistent progress"),
+    "a stale count NaN": (lambda s: _with_meta(
+        s, schedules={"blocks": {"lr_best": 0.1, "lr_bad": 0, "best": 0.1,
+                                 "stale": float("nan")}}), "a count >= 0 for 'stale'"),
+    "a negative count": (lambda s: _with_meta(
+        s, schedules={"blocks": {"lr_best": 0.1, "lr_bad": -3, "best": 0.1, "stale": 0}}),
+        "a count >= 0 for 'lr_bad'"),
+    "a huge shuffler state": (lambda s: _with_meta(
+        s, shuffler={**json.loads(s["meta"])["shuffler"],
+                     "state": {"state": 2 ** 200, "inc": 1}}), "not a PCG64 state"),
+    "best_state of another shape": (lambda s: {**s, "best_state": {
+        k: torch.zeros(3) for k in s["best_state"]}}, "best_state"),
+    "an optimiser setting": (lambda s: _with_optimizer_state(
+        s, lambda o: o["param_groups"][0].update(betas=(0.5, 0.5))), "settings differ"),
+    "a learning rate as text": (lambda s: _with_optimizer_state(
+        s, lambda o: o["param_groups"][0].update(lr="fast")), "learning rate"),
+    "exp_avg of another shape": (lambda s: _with_optimizer_state(
+        s, lambda o: _first_state(o).update(exp_avg=torch.zeros(7, 7))), "not shaped like"),
+    "exp_avg_sq missing": (lambda s: _with_optimizer_state(
+        s, lambda o: _first_state(o).pop("exp_avg_sq")), "lacks step"),
+    "deeply nested meta": (lambda s: {**s, "meta": "[" * 200_000}, "not JSON text"),
+}
+
+
+@pytest.mark.parametrize("fault", list(CRAFTED))
+def test_crafted_states_of_this_run_are_refused_before_training(toy, tmp_path, fault):
     ds = toy("node-cls", graphs=12)
     path = tmp_path / "run.pt"
-    with pytest.raises(Killed):
-        train(ds, MODEL, BLOCKS, seed=0, on_point=_kill_at(3), checkpoint=path,
-              checkpoint_every=ALWAYS)
-    saved = torch.load(path, weights_only=True)
-    meta = json.loads(saved["meta"])
-    torch.save({**saved, "meta": json.dumps({**meta, "done": 7})}, path)
-    with pytest.raises(ValueError, match="inconsistent progress"):
-        train(ds, MODEL, BLOCKS, seed=0, checkpoint=path)
-    torch.save({**saved, "model": {"nonsense": torch.zeros(1)}}, path)
-    with pytest.raises(ValueError, match="does not fit this run"):
+    craft, message = CRAFTED[fault]
+    torch.save(craft(_killed_checkpoint(ds, path)), path)
+    with pytest.raises(ValueError, match=message) as raised:
+        train(ds, MODEL, BLOCKS, seed=0, on_point=_kill_at(1), checkpoint=path)
+    assert str(path) in str(raised.value)
+
+
+def test_the_same_dataset_description_with_other_graphs_is_another_run(toy, tmp_path):
+    ds = toy("node-cls", graphs=12)
+    path = tmp_path / "run.pt"
+    _killed_checkpoint(ds, path)
+    ds.dst[0] = (ds.dst[0] + 1) % ds.num_nodes      # one edge moved, same name and params
+    with pytest.raises(ValueError, match="its dataset differ"):
         train(ds, MODEL, BLOCKS, seed=0, checkpoint=path)
 
 
-def test_interval_must_be_positive(tmp_path):
-    with pytest.raises(ValueError, match="every_seconds=0"):
-        TrainingCheckpoint(tmp_path / "run.pt", {}, every_seconds=0)
+def test_a_full_disk_warns_and_training_goes_on(toy, tmp_path, monkeypatch):
+    def full(self, data):
+        raise OSError(28, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    ds = toy("node-cls", graphs=12)
+    with pytest.warns(RuntimeWarning, match="No space left"):
+        run = train(ds, MODEL, BLOCKS, seed=0, checkpoint=tmp_path / "run.pt",
+                    checkpoint_every=ALWAYS)
+    assert run.record.stop_reason and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("every", [0, -1, "60", True, float("nan")])
+def test_the_interval_must_be_a_positive_number(tmp_path, every):
+    with pytest.raises(ValueError, match="every_seconds="):
+        TrainingCheckpoint(tmp_path / "run.pt", {}, every_seconds=every)
+
+
+@pytest.mark.parametrize("path", [5, "", None])
+def test_the_checkpoint_must_be_a_path(path):
+    with pytest.raises(ValueError, match="checkpoint="):
+        TrainingCheckpoint(path, {})
