@@ -38,6 +38,14 @@ def _kill_at(point_number: int):
     return on_point
 
 
+def _killed_checkpoint(ds, path) -> dict:
+    """The checkpoint of a BLOCKS run of MODEL (seed 0) killed in block 4, as saved."""
+    with pytest.raises(Killed):
+        train(ds, MODEL, BLOCKS, seed=0, on_point=_kill_at(4), checkpoint=path,
+              checkpoint_every=ALWAYS)
+    return torch.load(path, weights_only=True)
+
+
 def _without_wall(record) -> dict:
     out = record.to_dict()
     del out["wall_seconds"]
@@ -81,11 +89,7 @@ def test_resume_carries_halved_learning_rate_and_schedule_counters(toy, tmp_path
 def test_wall_seconds_add_up_over_attempts(toy, tmp_path):
     ds = toy("node-cls", graphs=12)
     path = tmp_path / "run.pt"
-    with pytest.raises(Killed):
-        train(ds, MODEL, BLOCKS, seed=0, on_point=_kill_at(3), checkpoint=path,
-              checkpoint_every=ALWAYS)
-    saved = torch.load(path, weights_only=True)
-    before = json.loads(saved["meta"])["elapsed"]
+    before = json.loads(_killed_checkpoint(ds, path)["meta"])["elapsed"]
     resumed = train(ds, MODEL, BLOCKS, seed=0, checkpoint=path, checkpoint_every=ALWAYS)
     assert resumed.record.wall_seconds > before > 0
 
@@ -110,9 +114,7 @@ def test_a_checkpoint_that_cannot_be_written_warns_and_training_goes_on(toy, tmp
 def test_checkpoint_of_another_run_is_refused(toy, tmp_path):
     ds = toy("node-cls", graphs=12)
     path = tmp_path / "run.pt"
-    with pytest.raises(Killed):
-        train(ds, MODEL, BLOCKS, seed=0, on_point=_kill_at(3), checkpoint=path,
-              checkpoint_every=ALWAYS)
+    _killed_checkpoint(ds, path)
     for other in ({"seed": 1}, {"train_config": {**BLOCKS, "lr": 0.02}},
                   {"model_config": {**MODEL, "width": 16}}):
         args = {"model_config": MODEL, "train_config": BLOCKS, "seed": 0, **other}
@@ -161,13 +163,6 @@ def test_malformed_checkpoints_are_refused_naming_the_fault(tmp_path, changes, m
     model = torch.nn.Linear(2, 2)
     with pytest.raises(ValueError, match=message):
         checkpoint.resume(model, torch.optim.Adam(model.parameters()), loop, 1, 10)
-
-
-def _killed_checkpoint(ds, path) -> dict:
-    with pytest.raises(Killed):
-        train(ds, MODEL, BLOCKS, seed=0, on_point=_kill_at(4), checkpoint=path,
-              checkpoint_every=ALWAYS)
-    return torch.load(path, weights_only=True)
 
 
 def _with_meta(saved: dict, **changes) -> dict:
