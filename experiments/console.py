@@ -6,6 +6,7 @@ path or task name with brackets prints as written), and error lines are never wr
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any, Iterable, Mapping
 
@@ -13,7 +14,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-console = Console(markup=False)
+# Output that is not a terminal (a log, a pipe) gets room for wide tables, unless COLUMNS says
+# otherwise; rich would squeeze them to 80 columns.
+LOG_WIDTH = 160
+console = Console(markup=False, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ
+                  else LOG_WIDTH)
 error_console = Console(stderr=True, markup=False)
 
 
