@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from depthlab.experiments.console import console, print_json, print_line, print_mapping, print_table
+from depthlab.experiments.spec import shipped_specs
 from depthlab.tasks.atomic_files import write_text_atomic
 
 DEFAULT_DB = "depthlab.db"
@@ -17,7 +18,8 @@ def add_commands(subparsers) -> None:
         "sweep", help="run a sweep spec into a result database (resumable)",
         description="Expand SPEC (a TOML file, or a shipped spec name such as 'quick') into "
         "runs and run those not yet finished in --db, storing each as it completes.")
-    sweep.add_argument("spec", help="spec file or shipped spec name (quick, full, oversmoothing)")
+    sweep.add_argument("spec", help="spec file or shipped spec name: "
+                       + ", ".join(sorted(shipped_specs())))
     _db_option(sweep)
     _executor_options(sweep)
     sweep.add_argument("--retry-failed", action="store_true", help="rerun runs that failed before")
