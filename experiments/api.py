@@ -401,8 +401,12 @@ def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | Non
     (``db``, ``report_md``, ``report_csv``, ``curves``, ``heatmap``). ``report.md`` ends with
     how the runs stopped, naming every run the budget cut short (stop reason "cap"), whose
     accuracy is a lower bound rather than what the model can fit, and every run that
-    memorised its training split (:func:`_memorised_lines`); ``echo`` gets that too."""
+    memorised its training split (:func:`_memorised_lines`); where the spec has
+    tree-neighbors-match runs of the Alon & Yahav preset and protocol, then those beside
+    the published figure (``reproductions.published_section``), plotted to
+    ``against_published.png`` (path ``published``); ``echo`` gets these notes too."""
     from depthlab.experiments.plots import plot_curves, plot_heatmap
+    from depthlab.experiments.reproductions import comparison, plot_reproduction, published_section
     from depthlab.experiments.results import render
 
     out = Path(out)
@@ -413,11 +417,15 @@ def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | Non
           device=device)
     frame = results_frame(paths["db"])
     table = aggregate(frame, x="radius", y=DEMO_METRICS, by=["model"])
-    stopping = _stopping_summary(frame)
-    write_text_atomic(paths["report_md"], render(table, "md") + "\n" + stopping)
+    notes = [_stopping_summary(frame)]
+    published = comparison(paths["db"], setup="preset")
+    if len(published):
+        paths["published"] = plot_reproduction(published, out / "against_published.png")
+        notes.append(published_section(published))
+    write_text_atomic(paths["report_md"], "\n".join([render(table, "md"), *notes]))
     write_text_atomic(paths["report_csv"], render(table, "csv"))
     if echo is not None:
-        echo(stopping.strip())
+        echo("\n".join(notes).strip())
     plot_curves(frame, paths["curves"], x="radius", y=DEMO_METRICS, by=["model"])
     plot_heatmap(frame, paths["heatmap"], y=DEMO_METRICS, by=["model"])
     return paths

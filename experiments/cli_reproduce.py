@@ -10,7 +10,7 @@ from depthlab.experiments.console import console, print_json, print_table
 
 SHORT_NAMES = {"radius": "r", "train_acc_block": "train", "published_train_acc": "paper",
                "train_acc": "train_eval", "test_acc": "test", "stop_reasons": "stopped",
-               "wall_seconds": "wall_s"}
+               "wall_seconds": "wall_s", "published_trees": "paper_trees"}
 
 
 def add_commands(subparsers) -> None:

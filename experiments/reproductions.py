@@ -34,7 +34,9 @@ RADII = (2, 3, 4, 5, 6, 7, 8)
 REPRODUCTIONS = ("alon-yahav",)
 TASK = "tree-neighbors-match"
 COLUMNS = ("family", "radius", "runs", "train_acc_block", "published_train_acc", "gap",
-           "train_acc", "test_acc", "blocks", "passes", "stop_reasons", "wall_seconds")
+           "train_acc", "test_acc", "trees", "published_trees", "blocks", "passes",
+           "stop_reasons", "wall_seconds")
+SETUPS = ("published", "preset")
 
 
 def reproduction_spec(name: str, radii: Sequence[int], families: Sequence[str],
@@ -83,21 +85,28 @@ def reproduce(name: str = "alon-yahav", radii: Sequence[int] = (2, 3),
 
 
 def comparison(db: str | Path, radii: Sequence[int] = RADII,
-               families: Sequence[str] = FAMILIES) -> pd.DataFrame:
+               families: Sequence[str] = FAMILIES, setup: str = "published") -> pd.DataFrame:
     """Measured against published, one row per (family, radius) with finished runs in
-    ``db`` of the published setup (:func:`published_config`, compared as ``_matches`` says;
-    any seeds, and any data seed). Columns (means over runs): runs,
-    train_acc_block (the best block's train accuracy, the published statistic),
+    ``db`` of ``setup``: "published", the published setup (:func:`published_config`,
+    compared as ``_matches`` says; any seeds, and any data seed), or "preset", any run of
+    the task at depth r + 1 with the published model preset and protocol whatever its data
+    caps and protocol settings (the demo's scaled-down runs). Columns (means over runs):
+    runs, train_acc_block (the best block's train accuracy, the published statistic),
     published_train_acc (None where unpublished), gap (measured - published), train_acc and
-    test_acc (the selected model in eval mode on whole splits), blocks, passes (to the
-    stop), stop_reasons ("fitted x2", ...), wall_seconds; then source."""
+    test_acc (the selected model in eval mode on whole splits), trees (examples in the
+    dataset) and published_trees, blocks, passes (to the stop), stop_reasons ("fitted x2",
+    ...), wall_seconds; then source. Raises ``ValueError`` for another ``setup``."""
+    if setup not in SETUPS:
+        raise ValueError(f"setup={setup!r} is invalid: expected one of {', '.join(SETUPS)}")
     found: dict[tuple[str, int], list[dict[str, Any]]] = {}
     with Store(db) as store:
         for row in store.rows(FINISHED):
             config, record = row["config"], row["record"]
             family, radius = config["model"]["name"], record.get("radius")
-            if (family in families and radius in radii
-                    and _matches(config, published_config(family, radius))):
+            if family not in families or radius not in radii:
+                continue
+            if (_matches(config, published_config(family, radius)) if setup == "published"
+                    else _uses_preset(config, radius)):
                 found.setdefault((family, radius), []).append(record)
     rows = []
     for (family, radius), records in sorted(found.items(), key=lambda kv: (FAMILIES.index(kv[0][0]), kv[0][1])):
@@ -110,6 +119,8 @@ def comparison(db: str | Path, radii: Sequence[int] = RADII,
             "gap": None if published is None else mean_block - published,
             "train_acc": statistics.fmean(r["train_acc"] for r in records),
             "test_acc": statistics.fmean(r["test_acc"] for r in records),
+            "trees": statistics.fmean(r["n_train"] + r["n_val"] + r["n_test"] for r in records),
+            "published_trees": published_trees(radius),
             "blocks": statistics.fmean(len(r["curve"]) for r in records),
             "passes": statistics.fmean(r["epochs"] for r in records),
             "stop_reasons": ", ".join(f"{k} x{v}" for k, v in
@@ -131,6 +142,24 @@ def published_config(family: str, radius: int) -> dict[str, Any]:
             "model": resolve_model_config({"name": family, "depth": radius + 1, "width": 32,
                                            "preset": "alon-yahav"}),
             "train": stored_train_config({"protocol": "alon-yahav"}, family, radius)}
+
+
+def published_trees(radius: int) -> int:
+    """Examples (trees) in the published dataset at ``radius``: P permutations times 2^r
+    queries (tasks.tree_neighbors_match)."""
+    from depthlab.tasks import resolve_params
+    from depthlab.tasks.tree_neighbors_match import num_leaves, num_permutations
+
+    params = resolve_params(TASK, radius=radius)
+    return num_permutations(params) * num_leaves(params)
+
+
+def _uses_preset(config: dict[str, Any], radius: int) -> bool:
+    """Whether a stored run ``config`` is the task at depth r + 1 with the published model
+    preset and training protocol (any data caps, width or protocol settings)."""
+    return (config["task"]["name"] == TASK and config["model"].get("depth") == radius + 1
+            and config["model"].get("preset") == "alon-yahav"
+            and config["train"].get("protocol") == "alon-yahav")
 
 
 def _matches(config: dict[str, Any], published: dict[str, Any]) -> bool:
@@ -160,6 +189,38 @@ def plot_reproduction(table: pd.DataFrame, path: str | Path) -> Path:
     from depthlab.experiments.plots import plot_reproduction as plot
 
     return plot(table, PUBLISHED_TRAIN_ACC, path)
+
+
+def published_section(table: pd.DataFrame) -> str:
+    """Markdown: ``table`` (:func:`comparison`, any setup) beside the published figures with
+    the source, then the published radii it lacks and what the published curve does there,
+    and the command that measures them."""
+    from depthlab.experiments.results import render
+
+    shown = table[["family", "radius", "runs", "train_acc_block", "published_train_acc",
+                   "test_acc", "trees", "published_trees", "stop_reasons"]]
+    lines = ["## Against the published figure", "",
+             f"Source: {SOURCE}. Train accuracy of the best evaluation block (the published "
+             "statistic) of the runs at depth r + 1 with the published model preset and "
+             "protocol; trees: examples in the dataset, here and in the published setup.",
+             "", render(shown, "md")]
+    missing = sorted(set(RADII) - set(table["radius"]))
+    falls = {family: min(r for r, acc in points.items() if acc < 1.0)
+             for family, points in PUBLISHED_TRAIN_ACC.items()}
+    first_fall = min(falls.values())
+    if missing:
+        lines.append(f"Not measured here: r = {', '.join(map(str, missing))}.")
+    if missing and max(missing) >= first_fall:
+        fall = ", ".join(f"{family} from r = {r}" for family, r in falls.items())
+        lines[-1] += (f" The published train accuracy falls below 1.0 with r ({fall}) on the "
+                      f"published datasets ({published_trees(first_fall):,} trees at r = "
+                      f"{first_fall}); much smaller datasets are memorised instead and cannot show "
+                      "that fall (measured at r = 4 with 512 and 2,048 trees). On 2 cores a run at r = 4 takes hours (REPRODUCTIONS.md).")
+    if missing:
+        start = min(r for r in missing if r >= first_fall or r == max(missing))
+        lines[-1] += (f" To measure it: `depthlab reproduce alon-yahav --radii {start} "
+                      "--db FILE`.")
+    return "\n".join(lines) + "\n"
 
 
 def comparison_records(table: pd.DataFrame) -> list[dict[str, Any]]:

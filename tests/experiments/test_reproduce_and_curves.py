@@ -8,8 +8,10 @@ import pytest
 
 from depthlab.experiments.api import sweep_runs
 from depthlab.experiments.cli import main
+from depthlab.experiments.api import demo
 from depthlab.experiments.reproductions import (PUBLISHED_TRAIN_ACC, comparison,
-                                               published_config, reproduction_spec)
+                                               published_config, published_section,
+                                               reproduction_spec)
 from depthlab.experiments.spec import config_key
 from depthlab.experiments.store import Store
 from depthlab.experiments.training_curves import curves, curves_frame
@@ -22,6 +24,7 @@ def _record(radius, train_accs, stop_reason, test_acc=0.5):
               "train_acc": a, "test_acc": test_acc} for i, a in enumerate(train_accs)]
     best = max(range(len(curve)), key=lambda i: train_accs[i])
     return {"radius": radius, "train_acc": max(train_accs), "test_acc": test_acc,
+            "n_train": 80, "n_val": 0, "n_test": 20,
             "epochs": curve[-1]["epoch"], "best_epoch": curve[best]["epoch"],
             "stop_reason": stop_reason, "wall_seconds": 10.0, "curve": curve}
 
@@ -52,6 +55,51 @@ def test_comparison_sets_the_best_blocks_train_accuracy_beside_the_published_one
     assert row["gap"] == pytest.approx(-0.15)
     assert row["stop_reasons"] == "fitted x1, plateau x1" and row["passes"] == 300
     assert "Alon & Yahav" in row["source"]
+    assert (row["trees"], row["published_trees"]) == (100, 8000)
+
+
+def test_the_preset_setup_takes_any_data_caps_and_options_of_the_preset(db):
+    table = comparison(db, setup="preset")
+    assert table.iloc[0]["runs"] == 3  # the dropout run too
+    with pytest.raises(ValueError, match="setup='exact' is invalid"):
+        comparison(db, setup="exact")
+
+
+def test_published_section_names_the_source_the_radii_it_lacks_and_the_command(db):
+    section = published_section(comparison(db))
+    assert "Alon & Yahav" in section and "| gin | 3 | 2 |" in section
+    assert "Not measured here: r = 2, 4, 5, 6, 7, 8" in section
+    assert "gcn from r = 4" in section and "ggnn from r = 5" in section
+    assert "16,000 trees at r = 4" in section and "--radii 4 --db FILE" in section
+
+
+DEMO_SPEC = """
+seeds = [0]
+[[task]]
+name = "tree-neighbors-match"
+params = { radius = 2 }
+[[model]]
+family = "gcn"
+depth = ["r-1", "r+1"]
+width = 8
+options = { preset = "alon-yahav" }
+[train]
+protocol = "alon-yahav"
+eval_every = 2
+epochs = 4
+"""
+
+
+def test_demo_sets_tree_neighbors_match_beside_the_published_figure(tmp_path):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(DEMO_SPEC)
+    lines = []
+    paths = demo(tmp_path / "out", spec=spec, workers=1, echo=lines.append)
+    report = paths["report_md"].read_text()
+    assert "## Against the published figure" in report and "| gcn | 2 | 1 |" in report
+    assert "Not measured here: r = 3, 4, 5, 6, 7, 8" in report
+    assert paths["published"].stat().st_size > 0
+    assert any("Against the published figure" in line for line in lines)
 
 
 def test_reproduction_spec_rejects_what_was_not_published():
