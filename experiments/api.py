@@ -16,7 +16,8 @@ import pandas as pd
 
 from depthlab.experiments.executors import MAX_WORKERS, Outcome, RunFunction, available_cores, execute
 from depthlab.experiments.results import aggregate, frame_of, report_frame, results_frame, run_row
-from depthlab.experiments.run import checkpoint_dir, checkpoint_path, run_config, task_dataset
+from depthlab.experiments.run import (HEARTBEAT_SECONDS, checkpoint_dir, checkpoint_path,
+                                      run_config, task_dataset)
 from depthlab.experiments.spec import (RUN_MEMORY_BUDGET, Run, count_runs, describe_duration,
                                        describe_estimate, expand, first_runs, load_spec,
                                        resolve_run)
@@ -59,7 +60,7 @@ def sweep(spec: str | Path, db: str | Path = DEFAULT_DB, workers: int | None = N
             "to run them")
     return sweep_runs(expand(parsed, memory_budget), db, workers, executor, address,
                       retry_failed, progress, echo, device=device or parsed.device,
-                      checkpoints=checkpoint_dir(db))
+                      checkpoints=checkpoint_dir(db), heartbeat=log_heartbeat(progress))
 
 
 
@@ -67,13 +68,15 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
                executor: str = "local", address: str | None = None, retry_failed: bool = False,
                progress: bool = False, echo: Echo | None = None,
                run_fn: RunFunction = run_config, device: str | None = None,
-               checkpoints: str | Path | None = None) -> pd.DataFrame:
+               checkpoints: str | Path | None = None,
+               heartbeat: float | None = None) -> pd.DataFrame:
     """:func:`sweep` over explicit ``runs`` with the run function ``run_fn`` (which must be
     importable by worker processes: a module-level function), called with ``device=device``
     when a device is given and ``checkpoints=DIR`` when ``checkpoints`` is (the directory of
     training checkpoints, :func:`checkpoint_dir`; a run's checkpoint is removed once its
     record is stored, or at the start for runs stored earlier, the directory once empty;
-    ``ValueError`` before any run if something else is in its place). A local sweep checks the device before
+    ``ValueError`` before any run if something else is in its place), and ``heartbeat=S``
+    when ``heartbeat`` is given (:func:`log_heartbeat`). A local sweep checks the device before
     any run starts. With Ray on several machines, runs resume from checkpoints only where
     the directory is on a file system they share."""
     workers = available_cores() if workers is None else workers
@@ -82,6 +85,8 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
             raise ValueError(f"{checkpoints} is in the way of the runs' training checkpoints: "
                              "it must be a directory (move it, or the database)")
         run_fn = functools.partial(run_fn, checkpoints=str(checkpoints))
+    if heartbeat is not None:
+        run_fn = functools.partial(run_fn, heartbeat=heartbeat)
     if device is not None:
         if executor == "local":
             from depthlab.models.device import resolve_device
@@ -126,6 +131,15 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
         rows = [run_row(r["key"], r["status"], r["config"], r["record"])
                 for r in store.rows() if r["key"] in wanted]
     return frame_of(rows)
+
+
+def log_heartbeat(progress: bool) -> float | None:
+    """Seconds between the "still training" lines each run writes (``run.heartbeat_lines``)
+    when ``progress`` goes to a log, i.e. stderr is not a terminal; None otherwise (a
+    terminal has the progress bar)."""
+    import sys
+
+    return HEARTBEAT_SECONDS if progress and not sys.stderr.isatty() else None
 
 
 def _remove_checkpoint(checkpoints: str | Path, config: dict[str, Any]) -> None:

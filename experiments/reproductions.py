@@ -73,11 +73,11 @@ def reproduce(name: str = "alon-yahav", radii: Sequence[int] = (2, 3),
     """Run reproduction ``name`` (the runs not yet finished in ``db``, on ``device``;
     ``echo`` gets the plan and time estimate first) and return :func:`comparison` of its
     radii and families; with ``plot`` also write :func:`plot_reproduction` there."""
-    from depthlab.experiments.api import checkpoint_dir, sweep_runs
+    from depthlab.experiments.api import checkpoint_dir, log_heartbeat, sweep_runs
 
     runs = expand(reproduction_spec(name, radii, families, seeds))
     sweep_runs(runs, db, workers, executor, address, progress=progress, echo=echo,
-               device=device, checkpoints=checkpoint_dir(db))
+               device=device, checkpoints=checkpoint_dir(db), heartbeat=log_heartbeat(progress))
     table = comparison(db, radii, families)
     if plot is not None:
         plot_reproduction(table, plot)

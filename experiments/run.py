@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 TASK_CACHE_SIZE = 4
 # One torch/DGL thread per run: on these small graphs parallel runs beat threads within a
@@ -20,6 +22,8 @@ TASK_CACHE_SIZE = 4
 # worker count.
 THREADS_PER_RUN = 1
 ENERGY_CHUNK_NODES = 100_000
+# Sweeps whose progress goes to a log: a run still training prints a line this often.
+HEARTBEAT_SECONDS = 300.0
 
 
 def task_dataset(task_config: dict[str, Any]):
@@ -45,12 +49,16 @@ def _cached_task(task_json: str):
 
 
 def run_config(config: dict[str, Any], device: str = "cpu",
-               checkpoints: str | Path | None = None) -> dict[str, Any]:
+               checkpoints: str | Path | None = None,
+               heartbeat: float | None = None) -> dict[str, Any]:
     """Train the run ``config`` (see :class:`experiments.spec.Run`) on ``device`` ("cpu",
     "cuda" or "auto"; like the thread count, where a run computes is not part of its
     config or key, and the record's ``device`` says where it ran), keeping a training
     checkpoint in the directory ``checkpoints`` if given (:func:`checkpoint_path`; a run
-    killed and started again resumes from it); return its record:
+    killed and started again resumes from it), and with ``heartbeat`` (seconds) writing a
+    line to stderr at the first curve point after each ``heartbeat`` seconds of training
+    (:func:`heartbeat_lines`; a log of hours-long runs shows they are alive and how far
+    they got); return its record:
     ``models.RunRecord.to_dict()`` plus ``radius`` (required radius), ``chance`` (test
     chance accuracy, None for regression), ``energy`` (:func:`layer_energies`) and the
     measures of ``experiments.run_measures``: ``layer_weights``, ``test_by_radius``,
@@ -63,8 +71,9 @@ def run_config(config: dict[str, Any], device: str = "cpu",
     dataset = task_dataset(config["task"])
     train_config = {**config["train"], "threads": THREADS_PER_RUN, "device": device}
     checkpoint = None if checkpoints is None else checkpoint_path(checkpoints, config)
+    on_point = None if heartbeat is None else heartbeat_lines(config, heartbeat)
     trained = models.train(dataset, dict(config["model"]), train_config, int(config["seed"]),
-                           checkpoint=checkpoint)
+                           checkpoint=checkpoint, on_point=on_point)
     record = trained.record.to_dict()
     record["radius"] = dataset.required_radius
     record["chance"] = dataset.chance_accuracy("test")
@@ -75,6 +84,31 @@ def run_config(config: dict[str, Any], device: str = "cpu",
     record["ceiling"] = stored_ceiling(config["model"], dataset)
     record.update(test_example_means(dataset))
     return record
+
+
+def heartbeat_lines(config: dict[str, Any], every: float) -> Callable[[dict[str, Any]], None]:
+    """A ``models.train`` ``on_point`` callback for the run ``config``: at the first curve
+    point after every ``every`` seconds it writes one line to stderr: the run, its passes
+    (and block), train and val/test accuracy (or MSE), lr and the time since it started."""
+    started = last = time.monotonic()
+
+    def beat(point: dict[str, Any]) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < every:
+            return
+        last = now
+        block = f" (block {point['block']})" if "block" in point else ""
+        figures = ", ".join(f"{name} {point[name]:.4g}" for name in
+                            ("train_acc", "val_acc", "test_acc", "train_mse", "val_mse",
+                             "test_mse", "lr") if point.get(name) is not None)
+        sys.stderr.write(f"  ... {config['task']['name']} {config['model']['name']} depth "
+                         f"{config['model']['depth']} seed {config['seed']}: "
+                         f"{point['epoch']} passes{block}, {figures}; "
+                         f"{(now - started) / 60:.1f} min\n")
+        sys.stderr.flush()
+
+    return beat
 
 
 def checkpoint_dir(db: str | Path) -> Path:

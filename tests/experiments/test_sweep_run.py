@@ -33,3 +33,32 @@ def test_layer_energies_match_a_direct_computation_in_any_chunking(monkeypatch):
     chunked = layer_energies(model, ds)
     assert len(whole) == 4
     assert np.allclose(whole, direct, rtol=1e-6) and np.allclose(chunked, direct, rtol=1e-6)
+
+
+HEARTBEAT_SPEC = """
+seeds = [0]
+[[task]]
+name = "tree-neighbors-match"
+params = { radius = 2 }
+[[model]]
+family = "gcn"
+depth = "r+1"
+width = 8
+[train]
+epochs = 3
+"""
+
+
+def test_runs_of_a_logged_sweep_say_they_are_alive(tmp_path, capfd):
+    from depthlab.experiments.api import log_heartbeat, sweep_runs
+    from depthlab.experiments.spec import expand, load_spec
+
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(HEARTBEAT_SPEC)
+    assert log_heartbeat(progress=True) == run_module.HEARTBEAT_SECONDS  # stderr is captured
+    assert log_heartbeat(progress=False) is None
+    sweep_runs(expand(load_spec(spec)), tmp_path / "h.db", workers=1, heartbeat=0.0)
+    lines = [line for line in capfd.readouterr().err.splitlines() if line.startswith("  ...")]
+    assert len(lines) == 3  # one per epoch at heartbeat 0, from the worker process
+    assert lines[0].startswith("  ... tree-neighbors-match gcn depth 3 seed 0: 1 passes, train_acc ")
+    assert "lr 0.001" in lines[0] and lines[0].endswith(" min")
