@@ -1,4 +1,5 @@
-"""Fake runs for sweep tests: deterministic records, optional sleep, failure or crash.
+"""Fake runs for sweep tests: deterministic records, optional sleep, failure or crash;
+and :func:`tiny_spec`, a real spec of one tree-neighbors-match r = 2 run or two.
 
 A fake config is ``{"task": {"name": "fake", "params": {"i": i}, "data_seed": 0}, "model":
 {"name": "fake", "depth": 1, "width": 1}, "train": {...}, "seed": s}``; train settings
@@ -9,8 +10,29 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 from depthlab.experiments.spec import Run, config_key
+
+
+def tiny_spec(directory: Path, depth: str = '"r+1"', train: str = "epochs = 3",
+              options: str = "") -> Path:
+    """Write a spec of GCN width 8 at ``depth`` (TOML) on tree-neighbors-match r = 2 with
+    ``train`` settings and model ``options`` lines to ``directory``/tiny.toml; return it."""
+    path = Path(directory) / "tiny.toml"
+    path.write_text(f"""seeds = [0]
+[[task]]
+name = "tree-neighbors-match"
+params = {{ radius = 2 }}
+[[model]]
+family = "gcn"
+depth = {depth}
+width = 8
+{options}
+[train]
+{train}
+""")
+    return path
 
 
 def fake_config(i: int, seed: int = 0, **train) -> dict:

@@ -16,7 +16,7 @@ from depthlab.experiments.spec import config_key
 from depthlab.experiments.store import Store
 from depthlab.experiments.training_curves import curves, curves_frame
 
-from sweep_fakes import fake_run, fake_runs
+from sweep_fakes import fake_run, fake_runs, tiny_spec
 
 
 def _record(radius, train_accs, stop_reason, test_acc=0.5):
@@ -73,26 +73,9 @@ def test_published_section_names_the_source_the_radii_it_lacks_and_the_command(d
     assert "16,000 trees at r = 4" in section and "--radii 4 --db FILE" in section
 
 
-DEMO_SPEC = """
-seeds = [0]
-[[task]]
-name = "tree-neighbors-match"
-params = { radius = 2 }
-[[model]]
-family = "gcn"
-depth = ["r-1", "r+1"]
-width = 8
-options = { preset = "alon-yahav" }
-[train]
-protocol = "alon-yahav"
-eval_every = 2
-epochs = 4
-"""
-
-
 def test_demo_sets_tree_neighbors_match_beside_the_published_figure(tmp_path):
-    spec = tmp_path / "tiny.toml"
-    spec.write_text(DEMO_SPEC)
+    spec = tiny_spec(tmp_path, depth='["r-1", "r+1"]', options='options = { preset = "alon-yahav" }',
+                     train='protocol = "alon-yahav"\neval_every = 2\nepochs = 4')
     lines = []
     paths = demo(tmp_path / "out", spec=spec, workers=1, echo=lines.append)
     report = paths["report_md"].read_text()

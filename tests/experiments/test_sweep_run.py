@@ -8,6 +8,8 @@ from depthlab.tasks import resolve_params
 from depthlab.tasks.dgl_view import graphs_to_dgl
 from depthlab.theory.smoothing import dirichlet_energy
 
+from sweep_fakes import tiny_spec
+
 
 def _task(seed=0):
     return {"name": "tree-neighbors-match", "data_seed": seed,
@@ -35,26 +37,12 @@ def test_layer_energies_match_a_direct_computation_in_any_chunking(monkeypatch):
     assert np.allclose(whole, direct, rtol=1e-6) and np.allclose(chunked, direct, rtol=1e-6)
 
 
-HEARTBEAT_SPEC = """
-seeds = [0]
-[[task]]
-name = "tree-neighbors-match"
-params = { radius = 2 }
-[[model]]
-family = "gcn"
-depth = "r+1"
-width = 8
-[train]
-epochs = 3
-"""
-
 
 def test_runs_of_a_logged_sweep_say_they_are_alive(tmp_path, capfd):
     from depthlab.experiments.api import log_heartbeat, sweep_runs
     from depthlab.experiments.spec import expand, load_spec
 
-    spec = tmp_path / "tiny.toml"
-    spec.write_text(HEARTBEAT_SPEC)
+    spec = tiny_spec(tmp_path)
     assert log_heartbeat(progress=True) == run_module.HEARTBEAT_SECONDS  # stderr is captured
     assert log_heartbeat(progress=False) is None
     sweep_runs(expand(load_spec(spec)), tmp_path / "h.db", workers=1, heartbeat=0.0)
