@@ -28,18 +28,20 @@ from depthlab.tasks.atomic_files import write_text_atomic
 DEFAULT_DB = "depthlab.db"
 MAX_RUNS_WITHOUT_YES = 10_000
 Echo = Callable[[str], None]
+MAX_THREADS = 1024  # torch/DGL threads per run
 
 
 def sweep(spec: str | Path, db: str | Path = DEFAULT_DB, workers: int | None = None,
           executor: str = "local", address: str | None = None, retry_failed: bool = False,
           progress: bool = False, echo: Echo | None = None,
           device: str | None = None, yes: bool = False,
-          memory_budget: float = RUN_MEMORY_BUDGET) -> pd.DataFrame:
+          memory_budget: float = RUN_MEMORY_BUDGET, threads: int | None = None) -> pd.DataFrame:
     """Run every run of the spec file (or shipped spec name) ``spec`` not yet finished in
     ``db``, storing each as it completes; return the spec's runs as a results frame (failed
     runs included, with ``status`` "failed" and empty metrics). Failed runs are retried only
     with ``retry_failed``. ``echo`` receives the plan and estimate lines. ``device`` ("cpu",
-    "cuda", "auto"; default the spec's ``device``) is where the runs compute.
+    "cuda", "auto"; default the spec's ``device``) is where the runs compute, with
+    ``threads`` torch/DGL threads each (default 1, see :func:`sweep_runs`).
 
     Planning builds no model: a spec of more than ``MAX_RUNS_WITHOUT_YES`` runs is refused
     (``ValueError`` with the count and a time estimate) unless ``yes``, and a run whose
@@ -47,6 +49,8 @@ def sweep(spec: str | Path, db: str | Path = DEFAULT_DB, workers: int | None = N
     (:func:`experiments.spec.expand`)."""
     parsed = load_spec(spec)
     memory_budget = check_number("memory_budget", memory_budget, "float", low=0, low_open=True)
+    if threads is not None:
+        check_number("threads", threads, "int", low=1, high=MAX_THREADS)
     workers = available_cores() if workers is None else check_number(
         "workers", workers, "int", low=1, high=MAX_WORKERS)
     count = count_runs(parsed)
@@ -60,7 +64,8 @@ def sweep(spec: str | Path, db: str | Path = DEFAULT_DB, workers: int | None = N
             "to run them")
     return sweep_runs(expand(parsed, memory_budget), db, workers, executor, address,
                       retry_failed, progress, echo, device=device or parsed.device,
-                      checkpoints=checkpoint_dir(db), heartbeat=log_heartbeat(progress))
+                      checkpoints=checkpoint_dir(db), heartbeat=log_heartbeat(progress),
+                      threads=threads)
 
 
 
@@ -69,17 +74,25 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
                progress: bool = False, echo: Echo | None = None,
                run_fn: RunFunction = run_config, device: str | None = None,
                checkpoints: str | Path | None = None,
-               heartbeat: float | None = None) -> pd.DataFrame:
+               heartbeat: float | None = None, threads: int | None = None) -> pd.DataFrame:
     """:func:`sweep` over explicit ``runs`` with the run function ``run_fn`` (which must be
     importable by worker processes: a module-level function), called with ``device=device``
     when a device is given and ``checkpoints=DIR`` when ``checkpoints`` is (the directory of
     training checkpoints, :func:`checkpoint_dir`; a run's checkpoint is removed once its
     record is stored, or at the start for runs stored earlier, the directory once empty;
     ``ValueError`` before any run if something else is in its place), and ``heartbeat=S``
-    when ``heartbeat`` is given (:func:`log_heartbeat`). A local sweep checks the device before
+    when ``heartbeat`` is given (:func:`log_heartbeat`), and ``threads=N`` when ``threads``
+    is: torch/DGL threads per run (default ``run.THREADS_PER_RUN`` = 1, which keeps results
+    bit-identical on CPU whatever the executor; more threads speed up one long run on an
+    otherwise idle machine, with results equal within float tolerance; they are not part of
+    a run's key, so a run resumed from its checkpoint may change them; ``ValueError``
+    unless an int in 1..``MAX_THREADS``). Time estimates assume one thread. A local sweep checks the device before
     any run starts. With Ray on several machines, runs resume from checkpoints only where
     the directory is on a file system they share."""
     workers = available_cores() if workers is None else workers
+    if threads is not None:
+        threads = check_number("threads", threads, "int", low=1, high=MAX_THREADS)
+        run_fn = functools.partial(run_fn, threads=threads)
     if checkpoints is not None:
         if Path(checkpoints).exists() and not Path(checkpoints).is_dir():
             raise ValueError(f"{checkpoints} is in the way of the runs' training checkpoints: "
@@ -408,7 +421,7 @@ def _memorised_lines(frame: pd.DataFrame) -> list[str]:
 
 def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | None = None,
          executor: str = "local", progress: bool = False, echo: Echo | None = None,
-         device: str | None = None) -> dict[str, Path]:
+         device: str | None = None, threads: int | None = None) -> dict[str, Path]:
     """Run ``spec`` into ``out/demo.db`` and write ``report.md``, ``report.csv``,
     ``accuracy_vs_radius.png`` and ``depth_radius_heatmap.png`` (train and test accuracy,
     mean and std over seeds, per task and model) to ``out``; return the paths by name
@@ -428,7 +441,7 @@ def demo(out: str | Path = "out", spec: str | Path = "quick", workers: int | Non
              "report_csv": out / "report.csv", "curves": out / "accuracy_vs_radius.png",
              "heatmap": out / "depth_radius_heatmap.png"}
     sweep(spec, paths["db"], workers=workers, executor=executor, progress=progress, echo=echo,
-          device=device)
+          device=device, threads=threads)
     frame = results_frame(paths["db"])
     table = aggregate(frame, x="radius", y=DEMO_METRICS, by=["model"])
     notes = [_stopping_summary(frame)]

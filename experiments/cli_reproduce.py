@@ -62,7 +62,7 @@ def _reproduce(args: argparse.Namespace) -> int:
     table = reproduce(args.name, _ints(args.radii, "--radii"), _names(args.families),
                       _ints(args.seeds, "--seeds"), args.db, workers=args.workers,
                       executor=args.executor, address=args.address, progress=True,
-                      echo=_echo, plot=args.plot, device=args.device)
+                      echo=_echo, plot=args.plot, device=args.device, threads=args.threads)
     _echo(f"wrote {args.plot}")
     if args.json:
         print_json(comparison_records(table))

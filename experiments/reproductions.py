@@ -69,15 +69,17 @@ def reproduce(name: str = "alon-yahav", radii: Sequence[int] = (2, 3),
               db: str | Path = "depthlab.db", workers: int | None = None,
               executor: str = "local", address: str | None = None, progress: bool = False,
               echo: Callable[[str], None] | None = None, plot: str | Path | None = None,
-              device: str | None = None) -> pd.DataFrame:
-    """Run reproduction ``name`` (the runs not yet finished in ``db``, on ``device``;
+              device: str | None = None, threads: int | None = None) -> pd.DataFrame:
+    """Run reproduction ``name`` (the runs not yet finished in ``db``, on ``device`` with
+    ``threads`` torch/DGL threads per run, ``api.sweep_runs``;
     ``echo`` gets the plan and time estimate first) and return :func:`comparison` of its
     radii and families; with ``plot`` also write :func:`plot_reproduction` there."""
     from depthlab.experiments.api import checkpoint_dir, log_heartbeat, sweep_runs
 
     runs = expand(reproduction_spec(name, radii, families, seeds))
     sweep_runs(runs, db, workers, executor, address, progress=progress, echo=echo,
-               device=device, checkpoints=checkpoint_dir(db), heartbeat=log_heartbeat(progress))
+               device=device, checkpoints=checkpoint_dir(db), heartbeat=log_heartbeat(progress),
+               threads=threads)
     table = comparison(db, radii, families)
     if plot is not None:
         plot_reproduction(table, plot)

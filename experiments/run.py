@@ -50,16 +50,16 @@ def _cached_task(task_json: str):
 
 def run_config(config: dict[str, Any], device: str = "cpu",
                checkpoints: str | Path | None = None,
-               heartbeat: float | None = None) -> dict[str, Any]:
+               heartbeat: float | None = None, threads: int = THREADS_PER_RUN) -> dict[str, Any]:
     """Train the run ``config`` (see :class:`experiments.spec.Run`) on ``device`` ("cpu",
-    "cuda" or "auto"; like the thread count, where a run computes is not part of its
-    config or key, and the record's ``device`` says where it ran), keeping a training
+    "cuda" or "auto") with ``threads`` torch/DGL threads (neither is part of the run's
+    config or key; the record's ``device`` says where it ran), keeping a training
     checkpoint in the directory ``checkpoints`` if given (:func:`checkpoint_path`; a run
     killed and started again resumes from it), and with ``heartbeat`` (seconds) writing a
     line to stderr at the first curve point after each ``heartbeat`` seconds of training
     (:func:`heartbeat_lines`; a log of hours-long runs shows they are alive and how far
     they got); return its record:
-    ``models.RunRecord.to_dict()`` plus ``radius`` (required radius), ``chance`` (test
+    ``models.RunRecord.to_dict()`` plus ``threads``, ``radius`` (required radius), ``chance`` (test
     chance accuracy, None for regression), ``energy`` (:func:`layer_energies`) and the
     measures of ``experiments.run_measures``: ``layer_weights``, ``test_by_radius``,
     ``label_variance``, ``ceiling``, ``radius_mean``, ``resistance`` and ``commute_time``."""
@@ -69,12 +69,13 @@ def run_config(config: dict[str, Any], device: str = "cpu",
                                                    test_example_means)
 
     dataset = task_dataset(config["task"])
-    train_config = {**config["train"], "threads": THREADS_PER_RUN, "device": device}
+    train_config = {**config["train"], "threads": threads, "device": device}
     checkpoint = None if checkpoints is None else checkpoint_path(checkpoints, config)
     on_point = None if heartbeat is None else heartbeat_lines(config, heartbeat)
     trained = models.train(dataset, dict(config["model"]), train_config, int(config["seed"]),
                            checkpoint=checkpoint, on_point=on_point)
     record = trained.record.to_dict()
+    record["threads"] = threads
     record["radius"] = dataset.required_radius
     record["chance"] = dataset.chance_accuracy("test")
     record["energy"] = layer_energies(trained.model, dataset)

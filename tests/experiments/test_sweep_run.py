@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from depthlab import models
@@ -50,3 +51,16 @@ def test_runs_of_a_logged_sweep_say_they_are_alive(tmp_path, capfd):
     assert len(lines) == 3  # one per epoch at heartbeat 0, from the worker process
     assert lines[0].startswith("  ... tree-neighbors-match gcn depth 3 seed 0: 1 passes, train_acc ")
     assert "lr 0.001" in lines[0] and lines[0].endswith(" min")
+
+
+def test_threads_per_run_reach_the_run_and_are_checked_first(tmp_path):
+    from depthlab.experiments.api import sweep
+    from depthlab.experiments.store import Store
+
+    spec = tiny_spec(tmp_path, train="epochs = 1")
+    with pytest.raises(ValueError, match=r"threads=0 is out of range: expected an int in \[1, 1024\]"):
+        sweep(spec, tmp_path / "t.db", threads=0)
+    assert not (tmp_path / "t.db").exists()
+    sweep(spec, tmp_path / "t.db", workers=1, threads=2)
+    with Store(tmp_path / "t.db") as store:
+        assert [row["record"]["threads"] for row in store.rows()] == [2]
