@@ -31,22 +31,25 @@ from depthlab.models.trainer import _train_pass
 from depthlab.tasks import make_task
 
 
-def measure(family: str, radius: int, steps: int) -> dict:
+def measure(family: str, radius: int, steps: int, threads: int = 1,
+            clock=time.process_time) -> dict:
+    """One (family, r) row; ``clock`` times it (CPU seconds by default; wall time,
+    ``time.perf_counter``, for more than one thread), with ``threads`` torch/DGL threads."""
     ds = make_task("tree-neighbors-match", seed=0, radius=radius)
     tc = resolve_train_config({"protocol": "alon-yahav"}, family, radius)
     train, test = ds.split_indices("train"), ds.split_indices("test")
     batch, accum = tc["batch_size"], tc["accum_steps"]
-    with run_scope(0, 1):
+    with run_scope(0, threads):
         model = make_model(family, TaskInfo.from_dataset(ds), radius + 1, 32, preset="alon-yahav")
         optimizer = torch.optim.Adam(model.parameters(), lr=tc["lr"])
         order = np.random.default_rng(0).permutation(np.tile(train, 8))
         _train_pass(model, optimizer, ds, order[:batch * accum], batch, accum, False)
-        start = time.process_time()
+        start = clock()
         _train_pass(model, optimizer, ds, order[:batch * accum * steps], batch, accum, False)
-        per_batch = (time.process_time() - start) / (steps * accum)
-        start = time.process_time()
+        per_batch = (clock() - start) / (steps * accum)
+        start = clock()
         evaluate(model, ds, test, tc["eval_batch_size"])
-        eval_seconds = time.process_time() - start
+        eval_seconds = clock() - start
     batches = tc["eval_every"] * math.ceil(len(train) / batch)
     block = batches * per_batch + eval_seconds
     return {"family": family, "r": radius, "batch": f"{batch}x{accum}", "n_train": len(train),

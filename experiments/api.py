@@ -86,7 +86,8 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
     bit-identical on CPU whatever the executor; more threads speed up one long run on an
     otherwise idle machine, with results equal within float tolerance; they are not part of
     a run's key, so a run resumed from its checkpoint may change them; ``ValueError``
-    unless an int in 1..``MAX_THREADS``). Time estimates assume one thread. A local sweep checks the device before
+    unless an int in 1..``MAX_THREADS``; a ``RuntimeWarning`` when more than one thread per
+    run and a local sweep's busy workers x threads exceed the cores). Time estimates assume one thread. A local sweep checks the device before
     any run starts. With Ray on several machines, runs resume from checkpoints only where
     the directory is on a file system they share."""
     workers = available_cores() if workers is None else workers
@@ -111,6 +112,12 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
         stored = store.statuses()
         skip = {FINISHED} if retry_failed else {FINISHED, FAILED}
         todo = [run for run in runs if stored.get(run.key) not in skip]
+        busy = min(workers, len(todo)) * (threads or 1)
+        if executor == "local" and (threads or 1) > 1 and busy > available_cores():
+            warnings.warn(f"{min(workers, len(todo))} worker(s) x {threads} threads = "
+                          f"{busy} threads on {available_cores()} cores: oversubscribed runs "
+                          "go many times slower (13x measured, benchmarks/bench_threads.py); "
+                          "lower --workers or --threads", RuntimeWarning, stacklevel=2)
         if echo is not None:
             finished = sum(stored.get(run.key) == FINISHED for run in runs)
             failed = sum(stored.get(run.key) == FAILED for run in runs) if not retry_failed else 0

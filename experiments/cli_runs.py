@@ -115,8 +115,9 @@ def _executor_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--address", help="join this Ray cluster (default: start a local one)")
     parser.add_argument("--threads", type=int,
                         help="torch/DGL threads per run (default 1: bit-identical results; "
-                        "more speed up a few long runs on idle cores, results equal within "
-                        "float tolerance; a run resumed from its checkpoint may change it)")
+                        "more speed up a few long runs on idle cores only, results equal "
+                        "within float tolerance; a run resumed from its checkpoint may "
+                        "change it)")
     _device_option(parser, None)
 
 

@@ -64,3 +64,11 @@ def test_threads_per_run_reach_the_run_and_are_checked_first(tmp_path):
     sweep(spec, tmp_path / "t.db", workers=1, threads=2)
     with Store(tmp_path / "t.db") as store:
         assert [row["record"]["threads"] for row in store.rows()] == [2]
+
+
+def test_more_threads_than_cores_warns(tmp_path, monkeypatch):
+    from depthlab.experiments import api
+
+    monkeypatch.setattr(api, "available_cores", lambda: 1)
+    with pytest.warns(RuntimeWarning, match=r"1 worker\(s\) x 2 threads = 2 threads on 1 cores"):
+        api.sweep(tiny_spec(tmp_path, train="epochs = 1"), tmp_path / "w.db", workers=1, threads=2)
