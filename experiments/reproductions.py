@@ -19,6 +19,7 @@ import pandas as pd
 
 from depthlab.experiments.spec import SweepSpec, expand
 from depthlab.experiments.store import FINISHED, Store
+from depthlab.tasks import resolve_params
 
 SOURCE = ("Alon & Yahav (ICLR 2021), On the Bottleneck of Graph Neural Networks and its "
           "Practical Implications, Fig. 3 (train accuracy), as tabulated in the README of "
@@ -37,6 +38,7 @@ COLUMNS = ("family", "radius", "runs", "train_acc_block", "published_train_acc",
            "train_acc", "test_acc", "trees", "published_trees", "blocks", "passes",
            "stop_reasons", "wall_seconds")
 SETUPS = ("published", "preset")
+DATA_CAPS = ("max_examples", "max_permutations")  # what the "preset" setup lets differ
 
 
 def reproduction_spec(name: str, radii: Sequence[int], families: Sequence[str],
@@ -138,7 +140,6 @@ def published_config(family: str, radius: int) -> dict[str, Any]:
     32, preset and protocol "alon-yahav" with their defaults (as a sweep stores it)."""
     from depthlab.experiments.spec import stored_train_config
     from depthlab.models import resolve_model_config
-    from depthlab.tasks import resolve_params
 
     return {"task": {"name": TASK, "params": resolve_params(TASK, radius=radius)},
             "model": resolve_model_config({"name": family, "depth": radius + 1, "width": 32,
@@ -149,7 +150,6 @@ def published_config(family: str, radius: int) -> dict[str, Any]:
 def published_trees(radius: int) -> int:
     """Examples (trees) in the published dataset at ``radius``: P permutations times 2^r
     queries (tasks.tree_neighbors_match)."""
-    from depthlab.tasks import resolve_params
     from depthlab.tasks.tree_neighbors_match import num_leaves, num_permutations
 
     params = resolve_params(TASK, radius=radius)
@@ -157,9 +157,14 @@ def published_trees(radius: int) -> int:
 
 
 def _uses_preset(config: dict[str, Any], radius: int) -> bool:
-    """Whether a stored run ``config`` is the task at depth r + 1 with the published model
-    preset and training protocol (any data caps, width or protocol settings)."""
-    return (config["task"]["name"] == TASK and config["model"].get("depth") == radius + 1
+    """Whether a stored run ``config`` is the published task (any data caps, ``DATA_CAPS``)
+    at depth r + 1 with the published model preset and training protocol (any width, model
+    options or protocol settings)."""
+    if config["task"]["name"] != TASK:
+        return False
+    params, published = config["task"]["params"], resolve_params(TASK, radius=radius)
+    return (all(params.get(k) == v for k, v in published.items() if k not in DATA_CAPS)
+            and config["model"].get("depth") == radius + 1
             and config["model"].get("preset") == "alon-yahav"
             and config["train"].get("protocol") == "alon-yahav")
 

@@ -42,6 +42,12 @@ def db(tmp_path):
         other["model"] = {**other["model"], "dropout": 0.5}
         other = {**other, "task": {**other["task"], "data_seed": 0}, "seed": 0}
         store.put_finished(config_key(other), other, _record(3, [0.1], "cap"))
+        # another task (ternary trees): compared under no setup
+        ternary = published_config("gin", 3)
+        ternary["task"] = {**ternary["task"], "data_seed": 0,
+                           "params": {**ternary["task"]["params"], "arity": 3}}
+        store.put_finished(config_key({**ternary, "seed": 0}), {**ternary, "seed": 0},
+                           _record(3, [0.2], "cap"))
     return path
 
 
@@ -60,7 +66,7 @@ def test_comparison_sets_the_best_blocks_train_accuracy_beside_the_published_one
 
 def test_the_preset_setup_takes_any_data_caps_and_options_of_the_preset(db):
     table = comparison(db, setup="preset")
-    assert table.iloc[0]["runs"] == 3  # the dropout run too
+    assert table.iloc[0]["runs"] == 3  # the dropout run too, not the ternary trees
     with pytest.raises(ValueError, match="setup='exact' is invalid"):
         comparison(db, setup="exact")
 
@@ -100,7 +106,7 @@ def test_curves_filter_runs_and_give_every_point(db, tmp_path, capsys):
     assert len(runs) == 1 and runs[0]["stop_reason"] == "plateau"
     assert [p["train_acc"] for p in runs[0]["points"]] == [0.5, 0.7, 0.7]
     assert set(runs[0]["points"][0]) == {"epoch", "block", "loss", "lr", "train_acc", "test_acc"}
-    assert len(curves_frame(db)) == 3 + 3 + 1
+    assert len(curves_frame(db)) == 3 + 3 + 1 + 1
     with pytest.raises(ValueError, match="unknown curve filter"):
         curves(db, colour="red")
     capsys.readouterr()
