@@ -113,7 +113,7 @@ def test_curves_filter_runs_and_give_every_point(db, tmp_path, capsys):
     plot = tmp_path / "curves.png"
     assert main(["curves", "--db", str(db), "--seed", "0", "--json", "--plot", str(plot)]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert len(printed) == 2 and all("points" in run for run in printed)
+    assert len(printed) == 3 and all("points" in run for run in printed)
     assert plot.stat().st_size > 0
     assert main(["curves", "--db", str(db), "--model", "gat"]) == 2
 
