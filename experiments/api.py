@@ -29,6 +29,7 @@ DEFAULT_DB = "depthlab.db"
 MAX_RUNS_WITHOUT_YES = 10_000
 Echo = Callable[[str], None]
 MAX_THREADS = 1024  # torch/DGL threads per run
+STALE_TEMPORARY_SECONDS = 600  # a checkpoint's temporary this old is a killed write's
 
 
 def sweep(spec: str | Path, db: str | Path = DEFAULT_DB, workers: int | None = None,
@@ -128,6 +129,7 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
 
         configs = {run.key: run.config for run in todo}
         if checkpoints is not None:
+            _remove_stale_temporaries(Path(checkpoints))
             for run in runs:
                 if stored.get(run.key) == FINISHED:
                     _remove_checkpoint(checkpoints, run.config)
@@ -171,6 +173,23 @@ def _remove_checkpoint(checkpoints: str | Path, config: dict[str, Any]) -> None:
     except OSError as error:
         warnings.warn(f"could not remove the checkpoint of a stored run: {error}",
                       RuntimeWarning, stacklevel=2)
+
+
+def _remove_stale_temporaries(checkpoints: Path) -> None:
+    """Remove the temporaries of checkpoint writes killed midway (``.KEY.pt.*.tmp``, from
+    ``tasks.atomic_files``) last touched more than ``STALE_TEMPORARY_SECONDS`` ago; a write
+    takes milliseconds, so a live one is never that old. Failing to only warns."""
+    if not checkpoints.is_dir():
+        return
+    cutoff = time.time() - STALE_TEMPORARY_SECONDS
+    for temporary in checkpoints.glob(".*.pt.*.tmp"):
+        try:
+            if temporary.stat().st_mtime < cutoff:
+                temporary.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            warnings.warn(f"could not remove {temporary}: {error}", RuntimeWarning, stacklevel=2)
 
 
 def _remove_if_empty(directory: Path) -> None:

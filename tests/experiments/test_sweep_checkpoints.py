@@ -119,6 +119,25 @@ def test_a_leftover_checkpoint_of_a_stored_run_is_removed_by_the_next_sweep(tmp_
     assert not checkpoint_dir(db).exists()
 
 
+def test_temporaries_of_killed_checkpoint_writes_are_removed_once_stale(tmp_path):
+    import os
+    import time
+
+    from sweep_fakes import fake_run, fake_runs
+
+    db = tmp_path / "fake.db"
+    [run] = fake_runs(1)
+    directory = checkpoint_dir(db)
+    directory.mkdir()
+    stale, fresh = directory / ".abc.pt.x1.tmp", directory / ".def.pt.x2.tmp"
+    for temporary in (stale, fresh):
+        temporary.write_bytes(b"half a checkpoint")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    sweep_runs([run], db, workers=1, run_fn=fake_run, checkpoints=directory)
+    assert not stale.exists() and fresh.exists()  # a fresh one may be a live write
+
+
 def test_curves_skip_an_unreadable_checkpoint_with_a_warning(tmp_path):
     run = _run()
     db = tmp_path / "live.db"
