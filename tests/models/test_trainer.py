@@ -87,11 +87,15 @@ def test_versions_are_strings():
     assert all(isinstance(v, str) and v for v in versions().values())
 
 
-def test_gin_memorises_tree_neighbors_match_r2_under_the_reference_protocol():
+def test_gin_learns_tree_neighbors_match_r2_and_the_reference_protocol_stops_it():
+    # How far it gets before the plateau rule stops it depends on float rounding (seed 0:
+    # train accuracy 0.83 on an AVX-512 machine, above 0.95 on another; seeds 1-2 here: 1.0,
+    # 0.92): the reference protocol does not reliably fit r = 2 (issue 12; the published
+    # protocol, "alon-yahav", does). What holds everywhere: well above chance (0.25).
     ds = make_task("tree-neighbors-match", seed=0, radius=2)
     cfg = {"epochs": 300, "batch_size": 128, "lr": 3e-3, "protocol": "reference", "patience": 20}
     rec = train(ds, {"name": "gin", "depth": 3, "width": 64}, cfg, seed=0).record
-    assert rec.train_acc >= 0.95
+    assert rec.train_acc >= 0.6
     assert rec.epochs < 300                             # stopped by the protocol
     lrs = [row["lr"] for row in rec.curve]
     assert all(b in (a, a / 2) for a, b in zip(lrs, lrs[1:]))
