@@ -81,15 +81,17 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
     when a device is given and ``checkpoints=DIR`` when ``checkpoints`` is (the directory of
     training checkpoints, :func:`checkpoint_dir`; a run's checkpoint is removed once its
     record is stored, or at the start for runs stored earlier, the directory once empty;
-    ``ValueError`` before any run if something else is in its place), and ``heartbeat=S``
-    when ``heartbeat`` is given (:func:`log_heartbeat`), and ``threads=N`` when ``threads``
-    is: torch/DGL threads per run (default ``run.THREADS_PER_RUN`` = 1, which keeps results
-    bit-identical on CPU whatever the executor; more threads speed up one long run on an
-    otherwise idle machine, with results equal within float tolerance; they are not part of
-    a run's key, so a run resumed from its checkpoint may change them; ``ValueError``
-    unless an int in 1..``MAX_THREADS``; a ``RuntimeWarning`` when more than one thread per
-    run and a local sweep's busy workers x threads exceed the cores). Time estimates assume one thread. A local sweep checks the device before
-    any run starts. With Ray on several machines, runs resume from checkpoints only where
+    ``ValueError`` before any run if something else is in its place), ``heartbeat=S`` when
+    ``heartbeat`` is given (:func:`log_heartbeat`), and ``threads=N`` when ``threads`` is.
+
+    Threads: torch/DGL threads per run (default ``run.THREADS_PER_RUN`` = 1, which keeps
+    results bit-identical on CPU whatever the executor; more speed up one long run on idle
+    cores, results equal within float tolerance; not part of a run's key, so a run may
+    resume from its checkpoint with other threads). ``ValueError`` unless an int in
+    1..``MAX_THREADS``; ``RuntimeWarning`` when runs have more than one thread and a local
+    sweep's busy workers x threads exceed the cores. Time estimates assume one thread.
+
+    A local sweep checks the device before any run starts. With Ray on several machines, runs resume from checkpoints only where
     the directory is on a file system they share."""
     workers = available_cores() if workers is None else workers
     if threads is not None:

@@ -93,8 +93,9 @@ def comparison(db: str | Path, radii: Sequence[int] = RADII,
     """Measured against published, one row per (family, radius) with finished runs in
     ``db`` of ``setup``: "published", the published setup (:func:`published_config`,
     compared as ``_matches`` says; any seeds, and any data seed), or "preset", any run of
-    the task at depth r + 1 with the published model preset and protocol whatever its data
-    caps and protocol settings (the demo's scaled-down runs). Columns (means over runs):
+    the published task whatever its data caps, at depth r + 1, with the published model
+    preset and protocol whatever their settings (``_uses_preset``; the demo's scaled-down
+    runs). Columns (means over runs):
     runs, train_acc_block (the best block's train accuracy, the published statistic),
     published_train_acc (None where unpublished), gap (measured - published), train_acc and
     test_acc (the selected model in eval mode on whole splits), trees (examples in the
