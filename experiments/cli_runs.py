@@ -95,7 +95,10 @@ def add_commands(subparsers) -> None:
     demo = subparsers.add_parser(
         "demo", help="run the quick accuracy-vs-radius sweep and write a report and plots",
         description="Run the quick spec into OUT/demo.db and write OUT/report.md, "
-        "OUT/report.csv, OUT/accuracy_vs_radius.png and OUT/depth_radius_heatmap.png.")
+        "OUT/report.csv, OUT/accuracy_vs_radius.png and OUT/depth_radius_heatmap.png; "
+        "where the spec runs tree-neighbors-match with the Alon & Yahav preset and "
+        "protocol, also those runs beside the published figure (in the report and "
+        "OUT/against_published.png).")
     demo.add_argument("--out", type=Path, default=Path("out"), help="output directory (default out)")
     demo.add_argument("--spec", default="quick",
                       help="spec file or shipped name (default quick; 'full' follows the published protocol)")
