@@ -30,8 +30,9 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for radius in map(int, args.radii.split(",")):
         for family in args.families.split(","):
-            one = measure(family, radius, args.steps, 1, time.perf_counter)
-            many = measure(family, radius, args.steps, args.threads, time.perf_counter)
+            one = measure(family, radius, args.steps, threads=1, clock=time.perf_counter)
+            many = measure(family, radius, args.steps, threads=args.threads,
+                           clock=time.perf_counter)
             print(f"| {family} | {radius} | {one['batch']} | {one['s_per_block']:.0f} | "
                   f"{many['s_per_block']:.0f} | {one['s_per_block'] / many['s_per_block']:.2f}x |",
                   flush=True)

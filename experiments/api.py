@@ -91,8 +91,8 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
     1..``MAX_THREADS``; ``RuntimeWarning`` when runs have more than one thread and a local
     sweep's busy workers x threads exceed the cores. Time estimates assume one thread.
 
-    A local sweep checks the device before any run starts. With Ray on several machines, runs resume from checkpoints only where
-    the directory is on a file system they share."""
+    A local sweep checks the device before any run starts. With Ray on several machines,
+    runs resume from checkpoints only where the directory is on a file system they share."""
     workers = available_cores() if workers is None else workers
     if threads is not None:
         threads = check_number("threads", threads, "int", low=1, high=MAX_THREADS)
@@ -115,11 +115,11 @@ def sweep_runs(runs: Sequence[Run], db: str | Path = DEFAULT_DB, workers: int | 
         stored = store.statuses()
         skip = {FINISHED} if retry_failed else {FINISHED, FAILED}
         todo = [run for run in runs if stored.get(run.key) not in skip]
-        busy = min(workers, len(todo)) * (threads or 1)
-        if executor == "local" and (threads or 1) > 1 and busy > available_cores():
-            warnings.warn(f"{min(workers, len(todo))} worker(s) x {threads} threads = "
-                          f"{busy} threads on {available_cores()} cores: oversubscribed runs "
-                          "go many times slower (13x measured, benchmarks/bench_threads.py); "
+        busy_workers, cores = min(workers, len(todo)), available_cores()
+        if executor == "local" and (threads or 1) > 1 and busy_workers * threads > cores:
+            warnings.warn(f"{busy_workers} worker(s) x {threads} threads = "
+                          f"{busy_workers * threads} threads on {cores} cores: oversubscribed "
+                          "runs go many times slower (13x measured, benchmarks/bench_threads.py); "
                           "lower --workers or --threads", RuntimeWarning, stacklevel=2)
         if echo is not None:
             finished = sum(stored.get(run.key) == FINISHED for run in runs)

@@ -6,9 +6,8 @@ import json
 
 import pytest
 
-from depthlab.experiments.api import sweep_runs
+from depthlab.experiments.api import demo, sweep_runs
 from depthlab.experiments.cli import main
-from depthlab.experiments.api import demo
 from depthlab.experiments.reproductions import (PUBLISHED_TRAIN_ACC, comparison,
                                                published_config, published_section,
                                                reproduction_spec)

@@ -38,7 +38,6 @@ def test_layer_energies_match_a_direct_computation_in_any_chunking(monkeypatch):
     assert np.allclose(whole, direct, rtol=1e-6) and np.allclose(chunked, direct, rtol=1e-6)
 
 
-
 def test_runs_of_a_logged_sweep_say_they_are_alive(tmp_path, capfd):
     from depthlab.experiments.api import log_heartbeat, sweep_runs
     from depthlab.experiments.spec import expand, load_spec
